@@ -1,0 +1,84 @@
+// Command ferry runs the emulator: every AWS API on one HTTP port.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/ferry-emulator/ferry/emulator"
+)
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "ferry:", err)
+		os.Exit(1)
+	}
+}
+
+// env returns the environment variable's value, or def.
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+func run(args []string) error {
+	fs := flag.NewFlagSet("ferry", flag.ContinueOnError)
+	listen := fs.String("listen", env("FERRY_LISTEN", "0.0.0.0:4566"), "address for every AWS API (env FERRY_LISTEN)")
+	iamMode := fs.String("iam", env("FERRY_IAM", "enforce"), "authorization: enforce, audit or off (env FERRY_IAM)")
+	dataDir := fs.String("data-dir", env("FERRY_DATA_DIR", ""), "directory for durable state (env FERRY_DATA_DIR); in memory when empty")
+	logLevel := fs.String("log-level", env("FERRY_LOG_LEVEL", "info"), "debug, info, warn or error (env FERRY_LOG_LEVEL)")
+	logFormat := fs.String("log-format", env("FERRY_LOG_FORMAT", "text"), "text or json (env FERRY_LOG_FORMAT)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	if *dataDir != "" {
+		return fmt.Errorf("--data-dir: durable state is not available in this build; run without it for in-memory state")
+	}
+
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return fmt.Errorf("--log-level: %w", err)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	var handler slog.Handler
+	switch *logFormat {
+	case "text":
+		handler = slog.NewTextHandler(os.Stderr, opts)
+	case "json":
+		handler = slog.NewJSONHandler(os.Stderr, opts)
+	default:
+		return fmt.Errorf("--log-format %q: want text or json", *logFormat)
+	}
+	log := slog.New(handler)
+
+	srv, err := emulator.Run(emulator.Config{
+		Listen:     *listen,
+		IAMMode:    *iamMode,
+		RootSecret: env("FERRY_ROOT_SECRET", "test"),
+		Logger:     log,
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("ferry: AWS APIs on http://%s\n", srv.Addr())
+
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
+	sig := <-stop
+	log.Info("shutting down", "signal", sig.String())
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return srv.Shutdown(ctx)
+}

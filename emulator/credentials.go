@@ -1,0 +1,77 @@
+package emulator
+
+import (
+	"time"
+
+	"github.com/ferry-emulator/ferry/emulator/api"
+)
+
+// Identity is what an access key stands for.
+type Identity struct {
+	Secret       string
+	SessionToken string // temporary credentials must present exactly this token
+	Expires      time.Time
+	Principal    api.Principal
+}
+
+// CredentialStore resolves access keys that are not account roots: IAM
+// users' keys and STS sessions. Lookup returns ok=false for an unknown key.
+type CredentialStore interface {
+	Lookup(accessKeyID string) (Identity, bool)
+}
+
+// DefaultAccount is the account of the access key "test".
+const DefaultAccount = "000000000000"
+
+// rootIdentity maps the root keys of DESIGN §3: "test" is the root of
+// 000000000000, and any 12-digit key is the root of that account; both sign
+// with the root secret.
+func rootIdentity(accessKeyID, rootSecret string) (Identity, bool) {
+	account := ""
+	switch {
+	case accessKeyID == "test":
+		account = DefaultAccount
+	case isAccountID(accessKeyID):
+		account = accessKeyID
+	default:
+		return Identity{}, false
+	}
+	return Identity{
+		Secret: rootSecret,
+		Principal: api.Principal{
+			ARN: "arn:aws:iam::" + account + ":root", Account: account, Type: "Root", UserID: account,
+		},
+	}, true
+}
+
+func isAccountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *Server) lookupCredentials(accessKeyID string) (Identity, bool) {
+	if id, ok := rootIdentity(accessKeyID, s.cfg.RootSecret); ok {
+		return id, true
+	}
+	if s.cfg.Credentials != nil {
+		return s.cfg.Credentials.Lookup(accessKeyID)
+	}
+	return Identity{}, false
+}
+
+func invalidClientTokenID() *api.Error {
+	return &api.Error{Code: "InvalidClientTokenId", Status: 403,
+		Message: "The security token included in the request is invalid."}
+}
+
+func expiredToken() *api.Error {
+	return &api.Error{Code: "ExpiredToken", Status: 403,
+		Message: "The security token included in the request is expired"}
+}

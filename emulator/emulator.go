@@ -1,0 +1,197 @@
+package emulator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/ferry-emulator/ferry/emulator/api"
+	"github.com/ferry-emulator/ferry/persist"
+	"github.com/ferry-emulator/ferry/sqs"
+)
+
+// Config is everything ferry starts from. The zero value is valid: it
+// listens on DESIGN's default address with in-memory state.
+type Config struct {
+	Listen     string          // HTTP address for every AWS API; default 0.0.0.0:4566
+	RootSecret string          // secret of the root access keys; default "test"
+	IAMMode    string          // enforce, audit or off; default enforce
+	Logger     *slog.Logger    // default: discard
+	Clock      func() time.Time // default time.Now; used for signatures and request times
+
+	// Credentials resolves IAM users' and STS sessions' keys.
+	Credentials CredentialStore
+	// Store holds durable state; default an in-memory store.
+	Store persist.Store
+}
+
+// service is what the server needs of each service package.
+type service interface {
+	API() *api.Service
+	Reset()
+	Close()
+}
+
+// Server is a running ferry.
+type Server struct {
+	cfg      Config
+	log      *slog.Logger
+	store    persist.Store
+	services map[string]service // by signing name
+	byTarget map[string]service // by X-Amz-Target prefix
+	sqs      *sqs.Service
+
+	http     *http.Server
+	listener net.Listener
+	baseCtx  context.Context
+	cancel   context.CancelFunc
+	done     chan struct{}
+	closeMu  sync.Once
+	closeErr error
+}
+
+// New builds a server without listening; ServeHTTP works on it directly.
+func New(cfg Config) (*Server, error) {
+	if cfg.Listen == "" {
+		cfg.Listen = "0.0.0.0:4566"
+	}
+	if cfg.RootSecret == "" {
+		cfg.RootSecret = "test"
+	}
+	switch cfg.IAMMode {
+	case "":
+		cfg.IAMMode = "enforce"
+	case "enforce", "audit", "off":
+	default:
+		return nil, fmt.Errorf("iam mode %q: want enforce, audit or off", cfg.IAMMode)
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	store := cfg.Store
+	if store == nil {
+		store = persist.NewMemory()
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, store: store, done: make(chan struct{})}
+	s.baseCtx, s.cancel = context.WithCancel(context.Background())
+	var err error
+	s.sqs, err = sqs.New(sqs.Config{Store: store, Log: cfg.Logger.With("service", "sqs")})
+	if err != nil {
+		return nil, err
+	}
+	s.services = map[string]service{"sqs": s.sqs}
+	s.byTarget = map[string]service{}
+	for _, svc := range s.services {
+		if p := svc.API().TargetPrefix; p != "" {
+			s.byTarget[p] = svc
+		}
+	}
+	return s, nil
+}
+
+// Run builds a server and starts it listening (Listen "127.0.0.1:0" picks a free port).
+func Run(cfg Config) (*Server, error) {
+	s, err := New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Start(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Start listens on cfg.Listen and serves in the background.
+func (s *Server) Start() error {
+	ln, err := net.Listen("tcp", s.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", s.cfg.Listen, err)
+	}
+	s.listener = ln
+	s.http = &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 30 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return s.baseCtx },
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
+	}
+	go func() {
+		defer close(s.done)
+		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("http server stopped", "err", err)
+		}
+	}()
+	s.log.Info("listening", "service", "aws-api", "addr", ln.Addr().String())
+	return nil
+}
+
+// Addr is the address the HTTP listener is bound to.
+func (s *Server) Addr() string {
+	if s.listener == nil {
+		return ""
+	}
+	return s.listener.Addr().String()
+}
+
+// URL is the endpoint to give SDKs: http://127.0.0.1:PORT.
+func (s *Server) URL() string {
+	addr := s.listener.Addr().(*net.TCPAddr)
+	host := addr.IP.String()
+	if addr.IP.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, fmt.Sprint(addr.Port))
+}
+
+// Shutdown stops accepting requests, ends long polls, waits for in-flight
+// requests (until ctx is done) and closes the services and the store.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.closeMu.Do(func() {
+		// Cancelling the base context ends waiting long polls at once, so
+		// they answer (empty) instead of holding shutdown for up to 20 s.
+		s.cancel()
+		var err error
+		if s.http != nil {
+			err = s.http.Shutdown(ctx)
+			<-s.done
+		}
+		for _, svc := range s.services {
+			svc.Close()
+		}
+		if cerr := s.store.Close(); err == nil {
+			err = cerr
+		}
+		s.closeErr = err
+	})
+	return s.closeErr
+}
+
+// Close shuts down with a 10-second grace period.
+func (s *Server) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return s.Shutdown(ctx)
+}
+
+// Reset drops all state, as a fresh start would.
+func (s *Server) Reset() {
+	for _, svc := range s.services {
+		svc.Reset()
+	}
+}
+
+// Actions lists each service's action table, for documentation.
+func (s *Server) Actions() map[string]*api.Service {
+	m := make(map[string]*api.Service, len(s.services))
+	for name, svc := range s.services {
+		m[name] = svc.API()
+	}
+	return m
+}

@@ -1,0 +1,222 @@
+package sqs
+
+import (
+	"encoding/base64"
+	"log/slog"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ferry-emulator/ferry/emulator/api"
+	"github.com/ferry-emulator/ferry/persist"
+)
+
+// Config wires the service to the rest of ferry.
+type Config struct {
+	Store persist.Store
+	Log   *slog.Logger
+	// Now is the clock for queue metadata (timestamps, purge and re-create
+	// windows); default time.Now.
+	Now func() time.Time
+}
+
+// Service is SQS across every account and region.
+//
+// Lock order: meta, then mu, then a Queue's mu, then the queue engine's own
+// lock. meta serializes changes to queue metadata together with their
+// durable write, so the store sees them in the order they happened; mu
+// guards the maps and is held only briefly.
+type Service struct {
+	store persist.Store
+	log   *slog.Logger
+	now   func() time.Time
+	api   *api.Service
+
+	meta    sync.Mutex
+	mu      sync.RWMutex
+	regions map[regionKey]*region
+	moves   *moveTasks
+}
+
+type regionKey struct{ account, region string }
+
+type region struct {
+	queues  map[string]*Queue    // by name
+	deleted map[string]time.Time // names deleted in the last minute
+}
+
+// New makes the service and restores queues recorded in the store.
+func New(cfg Config) (*Service, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	s := &Service{store: cfg.Store, log: cfg.Log, now: cfg.Now, regions: map[regionKey]*region{}}
+	s.moves = newMoveTasks(s)
+	s.api = &api.Service{
+		SigningName:     "sqs",
+		TargetPrefix:    "AmazonSQS",
+		JSONVersion:     "1.0",
+		JSONNamespace:   "com.amazonaws.sqs",
+		XMLNamespace:    "http://queue.amazonaws.com/doc/2012-11-05/",
+		QueryProtocol:   true,
+		QueryCompatible: true,
+		Actions:         s.actions(),
+	}
+	if err := s.restore(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// actions is SQS's action table: every operation, the IAM action it is
+// authorized as (batch actions count as their single forms, as in AWS).
+func (s *Service) actions() map[string]*api.Action {
+	return api.Table(
+		api.Op("CreateQueue", "sqs:CreateQueue", s.createQueue),
+		api.Op("GetQueueUrl", "sqs:GetQueueUrl", s.getQueueURL),
+		api.Op("ListQueues", "sqs:ListQueues", s.listQueues),
+		api.Op("DeleteQueue", "sqs:DeleteQueue", s.deleteQueue),
+		api.Op("GetQueueAttributes", "sqs:GetQueueAttributes", s.getQueueAttributes),
+		api.Op("SetQueueAttributes", "sqs:SetQueueAttributes", s.setQueueAttributes),
+		api.Op("PurgeQueue", "sqs:PurgeQueue", s.purgeQueue),
+		api.Op("SendMessage", "sqs:SendMessage", s.sendMessage),
+		api.Op("SendMessageBatch", "sqs:SendMessage", s.sendMessageBatch),
+		api.Op("ReceiveMessage", "sqs:ReceiveMessage", s.receiveMessage),
+		api.Op("DeleteMessage", "sqs:DeleteMessage", s.deleteMessage),
+		api.Op("DeleteMessageBatch", "sqs:DeleteMessage", s.deleteMessageBatch),
+		api.Op("ChangeMessageVisibility", "sqs:ChangeMessageVisibility", s.changeMessageVisibility),
+		api.Op("ChangeMessageVisibilityBatch", "sqs:ChangeMessageVisibility", s.changeMessageVisibilityBatch),
+		api.Op("TagQueue", "sqs:TagQueue", s.tagQueue),
+		api.Op("UntagQueue", "sqs:UntagQueue", s.untagQueue),
+		api.Op("ListQueueTags", "sqs:ListQueueTags", s.listQueueTags),
+		api.Op("AddPermission", "sqs:AddPermission", s.addPermission),
+		api.Op("RemovePermission", "sqs:RemovePermission", s.removePermission),
+		api.Op("ListDeadLetterSourceQueues", "sqs:ListDeadLetterSourceQueues", s.listDeadLetterSourceQueues),
+		api.Op("StartMessageMoveTask", "sqs:StartMessageMoveTask", s.startMessageMoveTask),
+		api.Op("ListMessageMoveTasks", "sqs:ListMessageMoveTasks", s.listMessageMoveTasks),
+		api.Op("CancelMessageMoveTask", "sqs:CancelMessageMoveTask", s.cancelMessageMoveTask),
+	)
+}
+
+// API describes the service to the emulator.
+func (s *Service) API() *api.Service { return s.api }
+
+// Reset forgets every queue and move task; the emulator resets the store.
+func (s *Service) Reset() {
+	s.moves.stopAll()
+	s.meta.Lock()
+	defer s.meta.Unlock()
+	s.mu.Lock()
+	old := s.regions
+	s.regions = map[regionKey]*region{}
+	s.mu.Unlock()
+	for _, r := range old {
+		for _, q := range r.queues {
+			q.engine.Close()
+		}
+	}
+}
+
+// Close ends move tasks and wakes every waiting receive.
+func (s *Service) Close() {
+	s.moves.stopAll()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, r := range s.regions {
+		for _, q := range r.queues {
+			q.engine.Close()
+		}
+	}
+}
+
+// lookup finds a queue by reference, or nil.
+func (s *Service) lookup(ref queueRef) *Queue {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	r := s.regions[regionKey{ref.account, ref.region}]
+	if r == nil {
+		return nil
+	}
+	return r.queues[ref.name]
+}
+
+// queuesIn returns the queues of one account and region, sorted by name.
+func (s *Service) queuesIn(account, regionName string) []*Queue {
+	s.mu.RLock()
+	r := s.regions[regionKey{account, regionName}]
+	var qs []*Queue
+	if r != nil {
+		qs = make([]*Queue, 0, len(r.queues))
+		for _, q := range r.queues {
+			qs = append(qs, q)
+		}
+	}
+	s.mu.RUnlock()
+	sort.Slice(qs, func(i, j int) bool { return qs[i].Name < qs[j].Name })
+	return qs
+}
+
+// queueFromURL resolves a QueueUrl parameter. Query-protocol clients may
+// leave it out and address the queue by the request path instead.
+func (s *Service) queueFromURL(req *api.Request, raw string) (*Queue, *api.Error) {
+	if raw == "" {
+		if req.Protocol == api.ProtocolQuery && strings.Count(strings.Trim(req.Path, "/"), "/") == 1 {
+			raw = "http://localhost" + req.Path
+		} else {
+			return nil, api.MissingParameter("QueueUrl")
+		}
+	}
+	ref, err := parseQueueURL(raw, req)
+	if err != nil {
+		return nil, err
+	}
+	q := s.lookup(ref)
+	if q == nil {
+		return nil, errQueueDoesNotExist()
+	}
+	return q, nil
+}
+
+// queueFromARN resolves an ARN parameter (move tasks).
+func (s *Service) queueFromARN(arn string) *Queue {
+	ref, ok := parseQueueARN(arn)
+	if !ok {
+		return nil
+	}
+	return s.lookup(ref)
+}
+
+// paginate pages through sorted names. The token is the last name returned,
+// encoded; a token that does not decode is AWS's InvalidParameterValue.
+func paginate(items []string, token string, maxResults *int) ([]string, string, *api.Error) {
+	limit := 1000
+	if maxResults != nil {
+		if *maxResults < 1 || *maxResults > 1000 {
+			return nil, "", api.InvalidParameterValue("Value %d for parameter MaxResults is invalid. Reason: MaxResults must be an integer between 1 and 1000.", *maxResults)
+		}
+		limit = *maxResults
+	}
+	start := 0
+	if token != "" {
+		after, err := base64.RawURLEncoding.DecodeString(token)
+		if err != nil {
+			return nil, "", api.InvalidParameterValue("Invalid NextToken value.")
+		}
+		start = sort.SearchStrings(items, string(after))
+		if start < len(items) && items[start] == string(after) {
+			start++
+		}
+	}
+	end := min(start+limit, len(items))
+	page := items[start:end]
+	next := ""
+	// AWS returns a NextToken only to callers that asked for pages.
+	if maxResults != nil && end < len(items) {
+		next = base64.RawURLEncoding.EncodeToString([]byte(items[end-1]))
+	}
+	return page, next, nil
+}
