@@ -18,10 +18,10 @@ import (
 // Config is everything ferry starts from. The zero value is valid: it
 // listens on DESIGN's default address with in-memory state.
 type Config struct {
-	Listen     string          // HTTP address for every AWS API; default 0.0.0.0:4566
-	RootSecret string          // secret of the root access keys; default "test"
-	IAMMode    string          // enforce, audit or off; default enforce
-	Logger     *slog.Logger    // default: discard
+	Listen     string           // HTTP address for every AWS API; default 0.0.0.0:4566
+	RootSecret string           // secret of the root access keys; default "test"
+	IAMMode    string           // enforce, audit or off; default enforce
+	Logger     *slog.Logger     // default: discard
 	Clock      func() time.Time // default time.Now; used for signatures and request times
 
 	// Credentials resolves IAM users' and STS sessions' keys.

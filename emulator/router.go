@@ -269,4 +269,3 @@ func newRequestID() string {
 	}
 	return string(b[:])
 }
-

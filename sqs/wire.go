@@ -248,12 +248,12 @@ type batchSuccess struct {
 }
 
 type deleteMessageBatchOutput struct {
-	Successful []batchSuccess      `json:"Successful" xml:"DeleteMessageBatchResultEntry"`
+	Successful []batchSuccess     `json:"Successful" xml:"DeleteMessageBatchResultEntry"`
 	Failed     []batchResultError `json:"Failed" xml:"BatchResultErrorEntry"`
 }
 
 type changeMessageVisibilityBatchOutput struct {
-	Successful []batchSuccess      `json:"Successful" xml:"ChangeMessageVisibilityBatchResultEntry"`
+	Successful []batchSuccess     `json:"Successful" xml:"ChangeMessageVisibilityBatchResultEntry"`
 	Failed     []batchResultError `json:"Failed" xml:"BatchResultErrorEntry"`
 }
 
