@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ferry-emulator/ferry/emulator/api"
@@ -45,6 +46,7 @@ type Server struct {
 	services map[string]service // by signing name
 	byTarget map[string]service // by X-Amz-Target prefix
 	sqs      *sqs.Service
+	inFlight atomic.Int64 // AWS API requests being served
 
 	http     *http.Server
 	listener net.Listener

@@ -31,6 +31,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveAdmin(w, r)
 		return
 	}
+	s.inFlight.Add(1)
+	defer s.inFlight.Add(-1)
 	start := s.cfg.Clock()
 	req := &api.Request{
 		ID:     newRequestID(),

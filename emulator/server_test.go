@@ -1,0 +1,211 @@
+package emulator
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/smithy-go"
+
+	"github.com/ferry-emulator/ferry/emulator/api"
+)
+
+func startServer(t *testing.T) *Server {
+	t.Helper()
+	srv, err := Run(Config{Listen: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return srv
+}
+
+func sqsClient(srv *Server, key, secret string) *sqs.Client {
+	return sqs.New(sqs.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(srv.URL()),
+		Credentials:  credentials.NewStaticCredentialsProvider(key, secret, ""),
+	})
+}
+
+func TestHealth(t *testing.T) {
+	srv := startServer(t)
+	resp, err := http.Get(srv.URL() + "/_ferry/health")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body struct {
+		Status   string            `json:"status"`
+		Services map[string]string `json:"services"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != 200 || body.Status != "ready" || body.Services["sqs"] != "running" {
+		t.Fatalf("health = %d %+v", resp.StatusCode, body)
+	}
+}
+
+func TestResetDropsState(t *testing.T) {
+	srv := startServer(t)
+	c := sqsClient(srv, "test", "test")
+	ctx := context.Background()
+	if _, err := c.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("q")}); err != nil {
+		t.Fatal(err)
+	}
+	if resp, err := http.Get(srv.URL() + "/_ferry/reset"); err != nil || resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Fatalf("GET reset: %v %v", resp.StatusCode, err)
+	}
+	resp, err := http.Post(srv.URL()+"/_ferry/reset", "", nil)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("POST reset: %v %v", resp, err)
+	}
+	out, err := c.ListQueues(ctx, &sqs.ListQueuesInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.QueueUrls) != 0 {
+		t.Fatalf("queues after reset: %v", out.QueueUrls)
+	}
+}
+
+func apiCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
+func TestAuthenticationFailures(t *testing.T) {
+	srv := startServer(t)
+	ctx := context.Background()
+	tests := []struct {
+		name, key, secret, code string
+	}{
+		{"wrong secret", "test", "nope", "SignatureDoesNotMatch"},
+		{"unknown key", "AKIAUNKNOWNKEY000000", "whatever", "InvalidClientTokenId"},
+		{"account root with wrong secret", "111111111111", "nope", "SignatureDoesNotMatch"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := sqsClient(srv, tc.key, tc.secret).ListQueues(ctx, &sqs.ListQueuesInput{})
+			if got := apiCode(err); got != tc.code {
+				t.Fatalf("code = %q (%v), want %s", got, err, tc.code)
+			}
+		})
+	}
+	// Numeric keys are the roots of their own accounts.
+	if _, err := sqsClient(srv, "111111111111", "test").ListQueues(ctx, &sqs.ListQueuesInput{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestUnsignedRequestRejected(t *testing.T) {
+	srv := startServer(t)
+	for _, tc := range []struct {
+		name, contentType, target, body string
+		wantJSON                        bool
+	}{
+		{"query", "application/x-www-form-urlencoded", "", "Action=ListQueues&Version=2012-11-05", false},
+		{"json", "application/x-amz-json-1.0", "AmazonSQS.ListQueues", "{}", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req, _ := http.NewRequest("POST", srv.URL()+"/", strings.NewReader(tc.body))
+			req.Header.Set("Content-Type", tc.contentType)
+			if tc.target != "" {
+				req.Header.Set("X-Amz-Target", tc.target)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != 403 || !strings.Contains(string(b), "MissingAuthenticationToken") {
+				t.Fatalf("status %d body %s", resp.StatusCode, b)
+			}
+			if tc.wantJSON != strings.HasPrefix(strings.TrimSpace(string(b)), "{") {
+				t.Fatalf("body in the wrong protocol: %s", b)
+			}
+		})
+	}
+}
+
+// A handler that panics answers InternalFailure and the server keeps serving.
+func TestPanicRecovery(t *testing.T) {
+	srv := startServer(t)
+	boom := &api.Service{
+		SigningName: "sqs", TargetPrefix: "AmazonSQS", JSONVersion: "1.0", JSONNamespace: "com.amazonaws.sqs",
+		QueryProtocol: true, QueryCompatible: true,
+		Actions: api.Table(api.Op("ListQueues", "sqs:ListQueues",
+			func(context.Context, *api.Request, *struct{}) (*struct{}, error) { panic("boom") })),
+	}
+	real := srv.services["sqs"]
+	srv.services["sqs"] = fakeService{boom}
+	_, err := sqsClient(srv, "test", "test").ListQueues(context.Background(), &sqs.ListQueuesInput{})
+	var ae smithy.APIError
+	if !errors.As(err, &ae) || ae.ErrorCode() != "InternalFailure" || ae.ErrorFault() != smithy.FaultServer {
+		t.Fatalf("err = %v", err)
+	}
+	srv.services["sqs"] = real
+	if _, err := sqsClient(srv, "test", "test").ListQueues(context.Background(), &sqs.ListQueuesInput{}); err != nil {
+		t.Fatalf("after panic: %v", err)
+	}
+}
+
+type fakeService struct{ svc *api.Service }
+
+func (f fakeService) API() *api.Service { return f.svc }
+func (fakeService) Reset()              {}
+func (fakeService) Close()              {}
+
+// Shutdown ends a waiting long poll at once instead of holding it for its
+// full wait time, and the poll answers with an empty result.
+func TestShutdownEndsLongPolls(t *testing.T) {
+	srv, err := Run(Config{Listen: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := sqsClient(srv, "test", "test")
+	ctx := context.Background()
+	q, err := c.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("q")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		out, err := c.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: q.QueueUrl, WaitTimeSeconds: 20})
+		if err == nil && len(out.Messages) != 0 {
+			err = errors.New("unexpected messages")
+		}
+		done <- err
+	}()
+	// Wait until the poll is registered with the server before shutting down.
+	deadline := time.Now().Add(5 * time.Second)
+	for srv.inFlight.Load() == 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	sctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		t.Fatalf("shutdown: %v", err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("long poll: %v", err)
+		}
+	case <-sctx.Done():
+		t.Fatal("long poll still waiting after shutdown")
+	}
+}
