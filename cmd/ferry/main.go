@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -16,7 +17,16 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:]); err != nil {
+	args := os.Args[1:]
+	if len(args) > 0 && args[0] == "health" {
+		// For container health checks, where there is no curl.
+		if err := health(args[1:]); err != nil {
+			fmt.Fprintln(os.Stderr, "ferry health:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if err := run(args); err != nil {
 		fmt.Fprintln(os.Stderr, "ferry:", err)
 		os.Exit(1)
 	}
@@ -81,4 +91,23 @@ func run(args []string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	return srv.Shutdown(ctx)
+}
+
+// health asks a running ferry whether it is ready.
+func health(args []string) error {
+	fs := flag.NewFlagSet("ferry health", flag.ContinueOnError)
+	url := fs.String("url", "http://127.0.0.1:4566/_ferry/health", "health endpoint to ask")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	client := &http.Client{Timeout: 3 * time.Second}
+	resp, err := client.Get(*url)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s answered %s", *url, resp.Status)
+	}
+	return nil
 }
