@@ -57,7 +57,12 @@ func isAccountID(s string) bool {
 }
 
 func (s *Server) lookupCredentials(accessKeyID string) (Identity, bool) {
+	if id, ok := s.roots.Load(accessKeyID); ok {
+		return id.(Identity), true
+	}
 	if id, ok := rootIdentity(accessKeyID, s.cfg.RootSecret); ok {
+		// Root identities never change, so each is built once.
+		s.roots.Store(accessKeyID, id)
 		return id, true
 	}
 	if s.cfg.Credentials != nil {

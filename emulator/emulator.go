@@ -47,6 +47,7 @@ type Server struct {
 	byTarget map[string]service // by X-Amz-Target prefix
 	sqs      *sqs.Service
 	inFlight atomic.Int64 // AWS API requests being served
+	roots    sync.Map     // access key -> Identity of an account root
 
 	http     *http.Server
 	listener net.Listener

@@ -66,7 +66,8 @@ func signedRequest(tb testing.TB, target, contentType string, body []byte) *http
 	return req
 }
 
-func fuzzServer(f *testing.F) *Server {
+// serverWithQueue makes an unstarted server holding the queue "fuzz".
+func serverWithQueue(f testing.TB) *Server {
 	srv, err := New(Config{})
 	if err != nil {
 		f.Fatal(err)
@@ -82,7 +83,7 @@ func fuzzServer(f *testing.F) *Server {
 }
 
 func FuzzServeQuery(f *testing.F) {
-	srv := fuzzServer(f)
+	srv := serverWithQueue(f)
 	q := "QueueUrl=http%3A%2F%2F127.0.0.1%3A4566%2F000000000000%2Ffuzz"
 	for _, s := range []string{
 		"Action=ListQueues",
@@ -106,7 +107,7 @@ func FuzzServeQuery(f *testing.F) {
 }
 
 func FuzzServeJSON(f *testing.F) {
-	srv := fuzzServer(f)
+	srv := serverWithQueue(f)
 	q := `"QueueUrl":"http://127.0.0.1:4566/000000000000/fuzz"`
 	for _, s := range []struct{ action, body string }{
 		{"SendMessage", `{` + q + `,"MessageBody":"hi","MessageAttributes":{"a":{"DataType":"Binary","BinaryValue":"AQI="}}}`},

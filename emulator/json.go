@@ -30,12 +30,30 @@ func decodeJSON(body []byte, dst any) error {
 
 type jsonCodec struct{ version string }
 
-func (c jsonCodec) contentType() string { return "application/x-amz-json-" + c.version }
+// Header values shared by every response; the slices are never modified.
+var (
+	contentTypeJSON10 = []string{"application/x-amz-json-1.0"}
+	contentTypeJSON11 = []string{"application/x-amz-json-1.1"}
+	contentTypeXML    = []string{"text/xml"}
+)
+
+// setHeaders sets the headers every response carries, assigning canonical
+// keys directly to skip Header.Set's per-call work on the hot path.
+func setHeaders(h http.Header, contentType []string, requestID string) {
+	h["Content-Type"] = contentType
+	h["X-Amzn-Requestid"] = []string{requestID}
+}
+
+func (c jsonCodec) contentType() []string {
+	if c.version == "1.1" {
+		return contentTypeJSON11
+	}
+	return contentTypeJSON10
+}
 
 func (c jsonCodec) writeResult(w http.ResponseWriter, _ *api.Service, req *api.Request, out any) {
 	h := w.Header()
-	h.Set("Content-Type", c.contentType())
-	h.Set("x-amzn-RequestId", req.ID)
+	setHeaders(h, c.contentType(), req.ID)
 	buf := getBuffer()
 	defer putBuffer(buf)
 	if out == nil {
@@ -51,8 +69,7 @@ func (c jsonCodec) writeResult(w http.ResponseWriter, _ *api.Service, req *api.R
 
 func (c jsonCodec) writeError(w http.ResponseWriter, svc *api.Service, req *api.Request, e *api.Error) {
 	h := w.Header()
-	h.Set("Content-Type", c.contentType())
-	h.Set("x-amzn-RequestId", req.ID)
+	setHeaders(h, c.contentType(), req.ID)
 	typ := e.JSONType
 	if typ == "" {
 		typ = e.Code

@@ -253,8 +253,7 @@ var xmlHeader = []byte(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
 
 func (queryCodec) writeResult(w http.ResponseWriter, svc *api.Service, req *api.Request, out any) {
 	h := w.Header()
-	h.Set("Content-Type", "text/xml")
-	h.Set("x-amzn-RequestId", req.ID)
+	setHeaders(h, contentTypeXML, req.ID)
 	w.WriteHeader(http.StatusOK)
 	buf := getBuffer()
 	defer putBuffer(buf)
@@ -276,8 +275,7 @@ func (queryCodec) writeError(w http.ResponseWriter, svc *api.Service, req *api.R
 		ns = svc.XMLNamespace
 	}
 	h := w.Header()
-	h.Set("Content-Type", "text/xml")
-	h.Set("x-amzn-RequestId", req.ID)
+	setHeaders(h, contentTypeXML, req.ID)
 	w.WriteHeader(e.Status)
 	buf := getBuffer()
 	defer putBuffer(buf)

@@ -184,7 +184,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	req.Log = s.log.With("requestId", req.ID, "action", req.Action)
 
 	out, callErr := action.Call(r.Context(), req, in)
 	if callErr != nil {

@@ -315,3 +315,33 @@ func TestAttemptIDIgnoredOnStandardQueues(t *testing.T) {
 		wantBodies(t, receive(t, q, ReceiveInput{Max: 1, AttemptID: "x"}), "b")
 	})
 }
+
+func TestFIFOTakeVisibleAndEnqueue(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		src := fifoQueue(Settings{})
+		dst := New(arn+"-dst.fifo", defaults(Settings{FIFO: true}))
+		sendFIFO(t, src, "A", "a1")
+		sendFIFO(t, src, "A", "a2")
+		sendFIFO(t, src, "B", "b1")
+		sendFIFO(t, src, "B", "b2")
+		wantBodies(t, receive(t, src, ReceiveInput{Max: 1}), "a1")
+		taken := src.TakeVisible(10) // group A is locked
+		if len(taken) != 2 || taken[0].Body != "b1" || taken[1].Body != "b2" {
+			t.Fatalf("TakeVisible = %+v", taken)
+		}
+		wantCounts(t, src, Counts{Visible: 1, InFlight: 1})
+		for _, m := range taken {
+			if err := dst.Enqueue(m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := dst.Enqueue(Message{Body: "no group"}); !errors.Is(err, ErrMissingGroupID) {
+			t.Errorf("Enqueue without a group: %v", err)
+		}
+		got := receive(t, dst, ReceiveInput{Max: 10})
+		wantBodies(t, got, "b1", "b2")
+		if got[0].Message.ID != taken[0].ID || got[0].Message.DeduplicationID != "b1" || got[0].Message.SequenceNumber == "" {
+			t.Errorf("moved message %+v", got[0].Message)
+		}
+	})
+}

@@ -227,11 +227,9 @@ func (q *Queue) Close() {
 	q.signal()
 }
 
-// dropMessages forgets every message. Caller holds q.mu.
+// dropMessages forgets every message. Nothing outside these structures points
+// to an entry, so dropping them is enough. Caller holds q.mu.
 func (q *Queue) dropMessages() {
-	for _, e := range q.entries {
-		e.state = stateGone
-	}
 	q.entries = make(map[uint64]*entry)
 	q.counts = Counts{}
 	q.ready = entryList{}

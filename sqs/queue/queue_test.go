@@ -697,3 +697,29 @@ func TestReceiptHandleShort(t *testing.T) {
 		}
 	})
 }
+
+func TestSetSettings(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := defaults(Settings{VisibilityTimeout: time.Minute})
+		q := New(arn, s)
+		sendBodies(t, q, "a", "b")
+		receive(t, q, ReceiveInput{Max: 1}) // "a", in flight for a minute
+		time.Sleep(10 * time.Second)
+
+		s.VisibilityTimeout = 5 * time.Second
+		s.Delay = time.Hour // standard: not retroactive
+		s.FIFO = true       // ignored
+		q.SetSettings(s)
+		if q.Settings().FIFO {
+			t.Error("SetSettings changed FIFO")
+		}
+		h := receive(t, q, ReceiveInput{Max: 1})
+		wantBodies(t, h, "b")
+		time.Sleep(5 * time.Second) // "b" uses the new visibility timeout; "a" keeps its minute
+		wantCounts(t, q, Counts{Visible: 1, InFlight: 1})
+
+		s.RetentionPeriod = 10 * time.Second
+		q.SetSettings(s)
+		wantCounts(t, q, Counts{})
+	})
+}

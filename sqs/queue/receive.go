@@ -132,6 +132,7 @@ func (q *Queue) Receive(ctx context.Context, in ReceiveInput) ([]Received, error
 // the dead-letter queue, which it returns. Caller holds q.mu.
 func (q *Queue) take(now time.Time, limit int, vt time.Duration) (got []Received, detached []moved, dlq *Queue) {
 	s := &q.settings
+	got = make([]Received, 0, min(limit, 16))
 	if s.MaxReceiveCount > 0 && s.DeadLetter != nil && !s.DeadLetter.deleted.Load() {
 		dlq = s.DeadLetter
 	}
@@ -220,7 +221,7 @@ func (q *Queue) TakeVisible(limit int) []Message {
 		return nil
 	}
 	q.advance(time.Now())
-	var out []Message
+	out := make([]Message, 0, min(limit, 1024))
 	take := func(e *entry) {
 		out = append(out, e.msg)
 		q.remove(e)
