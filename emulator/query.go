@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -29,12 +28,10 @@ import (
 // Indexes run from 1 upward; decoding a list stops at the first gap.
 
 type queryField struct {
-	index      int
-	name       string
-	keyName    string
-	valueName  string
-	required   bool
-	structInfo *queryStruct // for struct, []struct, map[string]struct elements; filled lazily
+	index     int
+	name      string
+	keyName   string
+	valueName string
 }
 
 type queryStruct struct {
@@ -286,14 +283,4 @@ func (queryCodec) writeError(w http.ResponseWriter, svc *api.Service, req *api.R
 	xml.EscapeText(buf, []byte(e.Message))
 	buf.WriteString("</Message><Detail/></Error><RequestId>" + req.ID + "</RequestId></ErrorResponse>")
 	w.Write(buf.Bytes())
-}
-
-// sortedKeys returns a map's keys in order, so XML renderings are stable.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -70,8 +70,11 @@ func (s *Service) sendMessageBatch(_ context.Context, req *api.Request, in *send
 			}
 		}
 	}
-	if limit := q.maxMessageSize(); total > limit {
-		return nil, errBatchRequestTooLong(total, limit)
+	// The total is capped by the API's 1 MiB, not by the queue's
+	// MaximumMessageSize: that one applies to each entry on its own
+	// (API_SendMessageBatch).
+	if total > maxMessageSize {
+		return nil, errBatchRequestTooLong(total, maxMessageSize)
 	}
 	// Entries are sent in order, so a FIFO batch keeps its order within each group.
 	for i := range entries {
@@ -86,7 +89,7 @@ func (s *Service) sendMessageBatch(_ context.Context, req *api.Request, in *send
 			out.Failed = append(out.Failed, entryError(e.ID, engineError(serr, "")))
 			continue
 		}
-		out.Successful = append(out.Successful, sendMessageBatchResultEntry{ID: e.ID, sendMessageOutput: sendResult(stored)})
+		out.Successful = append(out.Successful, sendMessageBatchResultEntry{ID: e.ID, sendMessageOutput: sendResult(m, stored)})
 	}
 	return out, nil
 }

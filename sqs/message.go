@@ -282,11 +282,15 @@ func engineError(err error, handle string) *api.Error {
 	return api.InternalFailure()
 }
 
-func sendResult(stored queue.Message) sendMessageOutput {
+// sendResult answers a send of m. The digests are always m's: for a FIFO
+// duplicate the engine returns the original message, and AWS answers with its
+// MessageId and SequenceNumber but with the digests of this request, which
+// the SDKs check against what they sent.
+func sendResult(m *queue.Message, stored queue.Message) sendMessageOutput {
 	return sendMessageOutput{
-		MD5OfMessageBody:             stored.MD5OfBody,
-		MD5OfMessageAttributes:       stored.MD5OfAttributes,
-		MD5OfMessageSystemAttributes: stored.MD5OfSystemAttributes,
+		MD5OfMessageBody:             m.MD5OfBody,
+		MD5OfMessageAttributes:       m.MD5OfAttributes,
+		MD5OfMessageSystemAttributes: m.MD5OfSystemAttributes,
 		MessageID:                    stored.ID,
 		SequenceNumber:               stored.SequenceNumber,
 	}
@@ -308,7 +312,7 @@ func (s *Service) sendMessage(_ context.Context, req *api.Request, in *sendMessa
 	if serr != nil {
 		return nil, engineError(serr, "")
 	}
-	out := sendResult(stored)
+	out := sendResult(m, stored)
 	return &out, nil
 }
 

@@ -198,11 +198,14 @@ func (s *Service) createQueue(_ context.Context, req *api.Request, in *createQue
 	defer s.meta.Unlock()
 	now := s.now()
 	if existing := s.lookup(queueRef{req.Account, req.Region, in.QueueName}); existing != nil {
-		// Re-creating with the same attributes returns the existing queue.
+		// Re-creating returns the existing queue when every attribute the
+		// request names has the queue's value; attributes it leaves out are
+		// not compared (not even against their defaults), so a plain
+		// CreateQueue(name) finds a queue configured elsewhere.
 		existing.mu.Lock()
 		defer existing.mu.Unlock()
-		for name, v := range attrs {
-			if existing.attrs[name] != v {
+		for name := range in.Attributes {
+			if v := attrs[name]; existing.attrs[name] != v {
 				return nil, errQueueNameExists("A queue already exists with the same name and a different value for attribute " + name)
 			}
 		}
