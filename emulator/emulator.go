@@ -86,7 +86,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, log: cfg.Logger, store: store, done: make(chan struct{})}
 	s.baseCtx, s.cancel = context.WithCancel(context.Background())
 	var err error
-	s.sqs, err = sqs.New(sqs.Config{Store: store, Log: cfg.Logger.With("service", "sqs")})
+	s.sqs, err = sqs.New(sqs.Config{Store: store, Log: cfg.Logger.With("service", "sqs"), Now: cfg.Clock})
 	if err != nil {
 		return nil, err
 	}

@@ -86,7 +86,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if impl != nil {
 		svc = impl.API()
 	}
-	if target != "" {
+	// A JSON content type without X-Amz-Target is still a JSON-protocol
+	// caller: it gets its error in JSON.
+	jsonCT := strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-amz-json-")
+	if target != "" || jsonCT {
 		version := "1.0"
 		if svc != nil && svc.JSONVersion != "" {
 			version = svc.JSONVersion
@@ -159,8 +162,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	} else {
-		if !svc.QueryProtocol {
-			fail(api.Errorf("UnknownOperationException", 400, "Missing X-Amz-Target"))
+		if !svc.QueryProtocol || jsonCT {
+			fail(api.UnknownOperation(""))
 			return
 		}
 		values, err := formValues(r, body)

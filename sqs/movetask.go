@@ -194,7 +194,11 @@ func (m *moveTasks) run(ctx context.Context, t *moveTask, src *Queue) {
 		}
 		for i, msg := range msgs {
 			dest := m.destination(t, &msg)
-			if dest == nil || dest.engine.Enqueue(msg) != nil {
+			// A redriven message is a new message in its destination, with
+			// a new id and enqueue time, as AWS gives it.
+			moved := msg
+			moved.ID, moved.SentAt = "", time.Time{}
+			if dest == nil || dest.engine.Enqueue(moved) != nil {
 				// Put back what was not moved, then stop: AWS fails the
 				// task when a destination is gone.
 				for _, back := range msgs[i:] {

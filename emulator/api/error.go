@@ -68,9 +68,13 @@ func InvalidAction(action string) *Error {
 
 // UnknownOperation is the JSON protocols' answer to an X-Amz-Target naming no operation.
 func UnknownOperation(target string) *Error {
+	msg := "Unknown operation " + target
+	if target == "" {
+		msg = "The request has no X-Amz-Target header naming the operation."
+	}
 	return &Error{
 		Code: "UnknownOperationException", JSONType: "com.amazon.coral.service#UnknownOperationException",
-		QueryCode: "InvalidAction", Status: 400, Message: "Unknown operation " + target,
+		QueryCode: "InvalidAction", Status: 400, Message: msg,
 	}
 }
 
