@@ -70,13 +70,3 @@ func (s *Server) lookupCredentials(accessKeyID string) (Identity, bool) {
 	}
 	return Identity{}, false
 }
-
-func invalidClientTokenID() *api.Error {
-	return &api.Error{Code: "InvalidClientTokenId", Status: 403,
-		Message: "The security token included in the request is invalid."}
-}
-
-func expiredToken() *api.Error {
-	return &api.Error{Code: "ExpiredToken", Status: 403,
-		Message: "The security token included in the request is expired"}
-}

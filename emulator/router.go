@@ -123,7 +123,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	ident, ok := s.lookupCredentials(sig.AccessKeyID)
 	if !ok {
-		fail(invalidClientTokenID())
+		fail(asSigError(sigv4.InvalidClientTokenID()))
 		return
 	}
 	if err := sig.Verify(r, body, ident.Secret, start); err != nil {
@@ -132,11 +132,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if ident.SessionToken != "" || sig.SessionToken != "" {
 		if sig.SessionToken != ident.SessionToken {
-			fail(invalidClientTokenID())
+			fail(asSigError(sigv4.InvalidClientTokenID()))
 			return
 		}
 		if !ident.Expires.IsZero() && !start.Before(ident.Expires) {
-			fail(expiredToken())
+			fail(asSigError(sigv4.ExpiredToken()))
 			return
 		}
 	}

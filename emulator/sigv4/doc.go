@@ -24,7 +24,13 @@
 //     aws-sdk-go-v2 signs) and, failing that, with dot segments and repeated
 //     slashes removed (what botocore and the Java and C SDKs sign).
 //   - A presigned request without X-Amz-Content-Sha256 is accepted when signed
-//     over the body's hash or over UNSIGNED-PAYLOAD.
+//     over the body's hash or over UNSIGNED-PAYLOAD, and one whose
+//     X-Amz-Security-Token was appended after signing (AWS IoT's WebSocket
+//     URLs) when it verifies without the token.
+//   - Every service honours X-Amz-Expires and answers an expired presigned
+//     URL with S3's AccessDenied "Request has expired"; STS ignores
+//     X-Amz-Expires and applies its 15-minute window, which ferry applies
+//     only when X-Amz-Expires is absent.
 //
 // Derived signing keys are memoised in a small bounded cache shared by the
 // package; it holds no state beyond what the secret determines.

@@ -45,6 +45,9 @@ type Signature struct {
 	// hasExpires records that X-Amz-Expires was present, so that an explicit
 	// zero is not mistaken for its absence.
 	hasExpires bool
+	// signedHeaders backs SignedHeaders for the usual handful of names, so
+	// that parsing costs one allocation.
+	signedHeaders [8]string
 }
 
 // Parse extracts the claimed signature. A request with neither an
@@ -191,7 +194,7 @@ func parseQuery(r *http.Request, q *presignParams) (*Signature, error) {
 // fill parses the parts both forms share: the credential, the signed
 // header list and the date.
 func (s *Signature) fill(credential, signedHeaders, date string, fromDateHeader bool) error {
-	s.SignedHeaders = splitSignedHeaders(signedHeaders)
+	s.SignedHeaders = splitSignedHeaders(s.signedHeaders[:0], signedHeaders)
 	hostSigned := false
 	for _, h := range s.SignedHeaders {
 		if h == "host" || h == ":authority" {
@@ -242,12 +245,10 @@ func errBadDate(date string) *Error {
 	return errIncomplete("Date must be in ISO-8601 'basic format'. Got '" + date + "'. See http://en.wikipedia.org/wiki/ISO_8601")
 }
 
-// splitSignedHeaders splits "host;x-amz-date" into its names, lower-cased.
+// splitSignedHeaders appends the names in "host;x-amz-date", lower-cased.
 // strings.ToLower returns its argument unchanged when there is nothing to
-// lower, so the common case allocates only the slice.
-func splitSignedHeaders(list string) []string {
-	n := strings.Count(list, ";") + 1
-	out := make([]string, 0, n)
+// lower, so the common case does not allocate.
+func splitSignedHeaders(out []string, list string) []string {
 	for list != "" {
 		var h string
 		h, list, _ = strings.Cut(list, ";")

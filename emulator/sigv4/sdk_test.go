@@ -51,8 +51,8 @@ type sdkCase struct {
 var sdkCases = []sdkCase{
 	{
 		name: "sqs query POST form", method: "POST",
-		header: map[string][]string{"Content-Type": {"application/x-www-form-urlencoded; charset=utf-8"}},
-		body: "Action=SendMessage&MessageBody=hello%20world&QueueUrl=http%3A%2F%2Flocalhost%3A4566%2F000000000000%2Forders&Version=2012-11-05",
+		header:  map[string][]string{"Content-Type": {"application/x-www-form-urlencoded; charset=utf-8"}},
+		body:    "Action=SendMessage&MessageBody=hello%20world&QueueUrl=http%3A%2F%2Flocalhost%3A4566%2F000000000000%2Forders&Version=2012-11-05",
 		service: "sqs", region: "us-east-1",
 	},
 	{
@@ -136,7 +136,7 @@ var sdkCases = []sdkCase{
 }
 
 // buildSigned returns c as the SDK sends it to srv, signed at sdkTime.
-func (c sdkCase) buildSigned(t *testing.T, srvURL string) *http.Request {
+func (c sdkCase) buildSigned(t testing.TB, srvURL string) *http.Request {
 	t.Helper()
 	path := c.path
 	if path == "" {
@@ -235,8 +235,10 @@ func roundTrip(t *testing.T, srv *httptest.Server, ch chan received, req *http.R
 	}()
 	select {
 	case rc := <-ch:
-		check(rc.r, rc.body)
-		close(rc.release)
+		func() {
+			defer close(rc.release) // even when check fails the test
+			check(rc.r, rc.body)
+		}()
 	case err := <-done:
 		t.Fatalf("request never reached the handler: %v", err)
 	}
@@ -331,7 +333,7 @@ func TestSDKSignedRequestsTampered(t *testing.T) {
 		{"signed header", func(c sdkCase, req *http.Request) bool {
 			for _, k := range []string{"X-Amz-Target", "Content-Type", "X-Custom", "X-Amz-Security-Token", "X-Amz-Date"} {
 				if v := req.Header[k]; len(v) > 0 {
-					v[0] = flipByte(v[0], len(v[0])-1)
+					v[0] = flipByte(v[0], len(v[0])-2) // before X-Amz-Date's 'Z'
 					return true
 				}
 			}
@@ -424,4 +426,24 @@ func TestSDKSignedInProcess(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestPresignedTokenAddedAfterSigning covers AWS IoT's WebSocket URLs,
+// whose session token is appended once the URL is signed.
+func TestPresignedTokenAddedAfterSigning(t *testing.T) {
+	c := sdkCase{method: "GET", path: "/mqtt", service: "iotdevicegateway", region: "us-east-1", presign: true, expires: 86400}
+	req := c.buildSigned(t, "http://localhost:4566")
+	req.URL.RawQuery += "&X-Amz-Security-Token=" + url.QueryEscape(sdkToken)
+	s, err := Parse(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.SessionToken != sdkToken {
+		t.Fatalf("SessionToken = %q", s.SessionToken)
+	}
+	if err := s.Verify(req, nil, sdkSecret, sdkTime); err != nil {
+		t.Fatalf("Verify: %v", err)
+	}
+	req.URL.RawQuery = strings.Replace(req.URL.RawQuery, "X-Amz-Expires=86400", "X-Amz-Expires=86401", 1)
+	wantCode(t, verifyReceived(req, nil, sdkSecret, sdkTime), CodeSignatureDoesNotMatch)
 }

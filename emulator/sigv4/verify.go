@@ -39,15 +39,15 @@ func (s *Signature) Verify(r *http.Request, body []byte, secret string, now time
 	b := bufPool.Get().(*buffers)
 	defer bufPool.Put(b)
 
-	var bodyHex [2 * sha256.Size]byte
 	bodySum := sha256.Sum256(body)
-	hex.Encode(bodyHex[:], bodySum[:])
+	bodyHex := hex.AppendEncode(b.bodyHash[:0], bodySum[:])
+	b.bodyHash = bodyHex
 
 	// The payload line is the X-Amz-Content-Sha256 value when the client sent
 	// one (UNSIGNED-PAYLOAD included), else the body's hash. A hash that
 	// disagrees with the body is replaced by the body's, so the request fails
 	// as a tampered body should.
-	payload := string(bodyHex[:])
+	payload := bodyHex
 	tryUnsigned := false
 	claimed := firstHeader(r.Header, "X-Amz-Content-Sha256")
 	if !claimed.ok && s.Presigned {
@@ -55,18 +55,20 @@ func (s *Signature) Verify(r *http.Request, body []byte, secret string, now time
 	}
 	switch {
 	case claimed.ok && isSHA256Hex(claimed.v):
-		if strings.EqualFold(claimed.v, payload) {
-			payload = claimed.v
+		if equalFoldBytes(claimed.v, bodyHex) {
+			b.payload = append(b.payload[:0], claimed.v...)
+			payload = b.payload
 		}
 	case claimed.ok:
-		payload = claimed.v
+		b.payload = append(b.payload[:0], claimed.v...)
+		payload = b.payload
 	case s.Presigned:
 		// Presigners sign either the body's hash or UNSIGNED-PAYLOAD without
 		// saying which.
 		tryUnsigned = true
 	}
 
-	b.middle = s.appendCanonicalMiddle(b.middle[:0], r, b)
+	b.middle = s.appendCanonicalMiddle(b.middle[:0], r, b, false)
 
 	rawPath := requestPath(r)
 	normPath := rawPath
@@ -81,16 +83,30 @@ func (s *Signature) Verify(r *http.Request, body []byte, secret string, now time
 	paths := [2][]byte{b.path[:pathEnd], b.path[pathEnd:]}
 
 	key := signingKey(secret, s.ScopeDate, s.Region, s.Service)
-	for _, path := range paths {
-		if len(path) == 0 {
-			continue
+	candidates := func() bool {
+		for _, path := range paths {
+			if len(path) == 0 {
+				continue
+			}
+			if s.matches(b, r.Method, path, payload, amzDate, &key) {
+				return true
+			}
+			if tryUnsigned && s.matches(b, r.Method, path, []byte(unsignedPayload), amzDate, &key) {
+				return true
+			}
 		}
-		if s.matches(b, r.Method, path, payload, amzDate, &key) {
+		return false
+	}
+	if candidates() {
+		return nil
+	}
+	if s.Presigned && s.SessionToken != "" && strings.Contains(r.URL.RawQuery, "X-Amz-Security-Token") {
+		// AWS IoT's WebSocket URLs add the session token after signing.
+		b.middle = s.appendCanonicalMiddle(b.middle[:0], r, b, true)
+		if candidates() {
 			return nil
 		}
-		if tryUnsigned && s.matches(b, r.Method, path, unsignedPayload, amzDate, &key) {
-			return nil
-		}
+		b.middle = s.appendCanonicalMiddle(b.middle[:0], r, b, false)
 	}
 	// Rebuild the first candidate for the message, as AWS shows it.
 	s.matches(b, r.Method, paths[0], payload, amzDate, &key)
@@ -136,7 +152,7 @@ func (s *Signature) checkScope(amzDate string) error {
 
 // matches builds the canonical request and string to sign into b for one
 // candidate path and payload line, and compares the resulting signature.
-func (s *Signature) matches(b *buffers, method string, path []byte, payload, amzDate string, key *[32]byte) bool {
+func (s *Signature) matches(b *buffers, method string, path, payload []byte, amzDate string, key *[32]byte) bool {
 	c := append(b.canonical[:0], method...)
 	c = append(c, '\n')
 	c = append(c, path...)
@@ -198,9 +214,16 @@ func (s *Signature) appendScope(t []byte) []byte {
 // appendCanonicalMiddle appends the part of the canonical request between
 // the path and the payload hash: the canonical query string, the canonical
 // headers, a blank line and the signed header list, each ending in '\n'.
-func (s *Signature) appendCanonicalMiddle(c []byte, r *http.Request, b *buffers) []byte {
+func (s *Signature) appendCanonicalMiddle(c []byte, r *http.Request, b *buffers, skipToken bool) []byte {
 	if r.URL != nil && r.URL.RawQuery != "" {
-		c = b.appendCanonicalQuery(c, r.URL.RawQuery, s.Presigned)
+		skip := ""
+		switch {
+		case skipToken:
+			skip = "X-Amz-Security-Token"
+		case s.Presigned:
+			skip = "X-Amz-Signature"
+		}
+		c = b.appendCanonicalQuery(c, r.URL.RawQuery, skip, s.Presigned)
 	}
 	c = append(c, '\n')
 
@@ -291,19 +314,22 @@ func appendCanonicalHeaderKey(dst []byte, name string) []byte {
 	return dst
 }
 
-// isTokenByte reports whether c may appear in an HTTP header field name
-// (RFC 9110 token).
-func isTokenByte(c byte) bool {
-	if c >= 0x80 || c <= ' ' || c == 0x7f {
-		return false
+func isTokenByte(c byte) bool { return tokenByte[c] }
+
+// tokenByte marks the bytes an HTTP header field name may hold (RFC 9110
+// token).
+var tokenByte = func() (t [256]bool) {
+	for c := '!'; c <= '~'; c++ {
+		t[c] = !strings.ContainsRune(`"(),/:;<=>?@[\]{}`, c)
 	}
-	return !strings.ContainsRune(`"(),/:;<=>?@[\]{}`, rune(c))
-}
+	return t
+}()
 
 // appendCanonicalQuery appends the canonical query string: every parameter
-// decoded, then RFC 3986-encoded, sorted by encoded name and value, the
-// signature itself left out of a presigned request.
-func (b *buffers) appendCanonicalQuery(c []byte, rawQuery string, presigned bool) []byte {
+// decoded, then RFC 3986-encoded, sorted by encoded name and value. The
+// parameter named skip is left out, and so is a presigned request's
+// signature.
+func (b *buffers) appendCanonicalQuery(c []byte, rawQuery, skip string, presigned bool) []byte {
 	pairs := b.pairs[:0]
 	for rawQuery != "" {
 		var pair string
@@ -312,8 +338,11 @@ func (b *buffers) appendCanonicalQuery(c []byte, rawQuery string, presigned bool
 			continue
 		}
 		k, v, _ := strings.Cut(pair, "=")
-		if presigned && (k == "X-Amz-Signature" || strings.ContainsAny(k, "%+") && queryUnescape(k) == "X-Amz-Signature") {
-			continue
+		if skip != "" || presigned {
+			name := queryUnescape(k)
+			if name == skip || presigned && name == "X-Amz-Signature" {
+				continue
+			}
 		}
 		pairs = append(pairs, queryPair{canonicalQueryComponent(k), canonicalQueryComponent(v)})
 	}
@@ -495,6 +524,25 @@ func needsNormalizing(p string) bool {
 	return false
 }
 
+func equalFoldBytes(s string, b []byte) bool {
+	if len(s) != len(b) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		x, y := s[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
 func isSHA256Hex(s string) bool {
 	if len(s) != 2*sha256.Size {
 		return false
@@ -512,6 +560,7 @@ func isSHA256Hex(s string) bool {
 // does not allocate.
 type buffers struct {
 	middle, path, canonical, stringToSign, key []byte
+	bodyHash, payload                          []byte
 	names                                      []string
 	pairs                                      []queryPair
 }
@@ -523,5 +572,7 @@ var bufPool = sync.Pool{New: func() any {
 		canonical:    make([]byte, 0, 1024),
 		stringToSign: make([]byte, 0, 256),
 		key:          make([]byte, 0, 64),
+		bodyHash:     make([]byte, 0, 2*sha256.Size),
+		payload:      make([]byte, 0, 2*sha256.Size),
 	}
 }}
