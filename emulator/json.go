@@ -58,6 +58,8 @@ func (c jsonCodec) writeResult(w http.ResponseWriter, _ *api.Service, req *api.R
 	defer putBuffer(buf)
 	if out == nil {
 		buf.WriteString("{}")
+	} else if a, ok := out.(api.JSONAppender); ok {
+		buf.Write(a.AppendJSON(buf.AvailableBuffer()))
 	} else if err := json.NewEncoder(buf).Encode(out); err != nil {
 		req.Log.Error("encoding JSON result", "err", err)
 		c.writeError(w, nil, req, api.InternalFailure())

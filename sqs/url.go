@@ -1,7 +1,6 @@
 package sqs
 
 import (
-	"net/url"
 	"strings"
 
 	"github.com/ferry-emulator/ferry/emulator/api"
@@ -18,16 +17,34 @@ type queueRef struct {
 // queue.amazonaws.com and <region>.queue.amazonaws.com hosts). The region is
 // the URL's when it names one, else the request's.
 func parseQueueURL(raw string, req *api.Request) (queueRef, *api.Error) {
-	u, err := url.Parse(raw)
-	if err != nil || u.Path == "" {
+	// Parsed by hand: this runs on every message operation, and a queue URL
+	// is too simple to need net/url's general machinery.
+	host, path := "", raw
+	if i := strings.Index(raw, "://"); i >= 0 {
+		rest := raw[i+3:]
+		j := strings.IndexByte(rest, '/')
+		if j < 0 {
+			return queueRef{}, errInvalidAddress(raw)
+		}
+		host, path = rest[:j], rest[j:]
+		if k := strings.LastIndexByte(host, '@'); k >= 0 {
+			host = host[k+1:]
+		}
+		if k := strings.LastIndexByte(host, ':'); k >= 0 && !strings.Contains(host[k:], "]") {
+			host = host[:k]
+		}
+	} else if !strings.HasPrefix(raw, "/") {
 		return queueRef{}, errInvalidAddress(raw)
 	}
-	parts := strings.Split(strings.Trim(u.Path, "/"), "/")
-	if len(parts) != 2 || parts[1] == "" || !isAccountID(parts[0]) {
+	if k := strings.IndexAny(path, "?#"); k >= 0 {
+		path = path[:k]
+	}
+	account, name, ok := strings.Cut(strings.Trim(path, "/"), "/")
+	if !ok || name == "" || strings.Contains(name, "/") || !isAccountID(account) {
 		return queueRef{}, errInvalidAddress(raw)
 	}
-	ref := queueRef{account: parts[0], region: req.Region, name: parts[1]}
-	host := strings.ToLower(u.Hostname())
+	ref := queueRef{account: account, region: req.Region, name: name}
+	host = strings.ToLower(host)
 	switch {
 	case strings.HasPrefix(host, "sqs.") && strings.HasSuffix(host, ".amazonaws.com"):
 		if r := strings.TrimSuffix(strings.TrimPrefix(host, "sqs."), ".amazonaws.com"); r != "" && !strings.Contains(r, ".") {

@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"encoding/xml"
 	"sort"
+
+	"github.com/ferry-emulator/ferry/emulator/api"
 )
 
 // The input and output shapes of the SQS API, as both protocols spell them:
@@ -162,6 +164,18 @@ type sendMessageOutput struct {
 	MD5OfMessageSystemAttributes string `json:"MD5OfMessageSystemAttributes,omitempty" xml:"MD5OfMessageSystemAttributes,omitempty"`
 	MessageID                    string `json:"MessageId" xml:"MessageId"`
 	SequenceNumber               string `json:"SequenceNumber,omitempty" xml:"SequenceNumber,omitempty"`
+}
+
+// AppendJSON renders the result without reflection: SendMessage is the
+// hottest action. It matches encoding/json's rendering (wire_test.go).
+func (o *sendMessageOutput) AppendJSON(dst []byte) []byte {
+	dst = append(dst, '{')
+	dst = api.AppendJSONField(dst, "MD5OfMessageBody", o.MD5OfMessageBody, false)
+	dst = api.AppendJSONField(dst, "MD5OfMessageAttributes", o.MD5OfMessageAttributes, true)
+	dst = api.AppendJSONField(dst, "MD5OfMessageSystemAttributes", o.MD5OfMessageSystemAttributes, true)
+	dst = api.AppendJSONField(dst, "MessageId", o.MessageID, false)
+	dst = api.AppendJSONField(dst, "SequenceNumber", o.SequenceNumber, true)
+	return append(dst, '}')
 }
 
 type sendMessageBatchEntry struct {
