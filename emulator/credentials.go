@@ -1,24 +1,13 @@
 package emulator
 
-import (
-	"time"
+import "github.com/ferry-emulator/ferry/emulator/api"
 
-	"github.com/ferry-emulator/ferry/emulator/api"
+// Identity and CredentialStore are the api package's; they are named here
+// too because embedders configure them through this package.
+type (
+	Identity        = api.Identity
+	CredentialStore = api.CredentialStore
 )
-
-// Identity is what an access key stands for.
-type Identity struct {
-	Secret       string
-	SessionToken string // temporary credentials must present exactly this token
-	Expires      time.Time
-	Principal    api.Principal
-}
-
-// CredentialStore resolves access keys that are not account roots: IAM
-// users' keys and STS sessions. Lookup returns ok=false for an unknown key.
-type CredentialStore interface {
-	Lookup(accessKeyID string) (Identity, bool)
-}
 
 // DefaultAccount is the account of the access key "test".
 const DefaultAccount = "000000000000"
@@ -39,7 +28,7 @@ func rootIdentity(accessKeyID, rootSecret string) (Identity, bool) {
 	return Identity{
 		Secret: rootSecret,
 		Principal: api.Principal{
-			ARN: "arn:aws:iam::" + account + ":root", Account: account, Type: "Root", UserID: account,
+			ARN: "arn:aws:iam::" + account + ":root", Account: account, Type: api.PrincipalRoot, UserID: account,
 		},
 	}, true
 }

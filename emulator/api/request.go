@@ -15,12 +15,33 @@ const (
 	ProtocolJSON11
 )
 
+// Principal types, as aws:PrincipalType names them.
+const (
+	PrincipalRoot        = "Account"
+	PrincipalUser        = "User"
+	PrincipalAssumedRole = "AssumedRole"
+	PrincipalService     = "Service" // an AWS service acting through a resource policy
+	PrincipalAnonymous   = "Anonymous"
+)
+
 // Principal is the authenticated caller.
 type Principal struct {
-	ARN     string // arn:aws:iam::111111111111:root
+	ARN     string // arn:aws:iam::111111111111:root, …:user/alice, arn:aws:sts::…:assumed-role/R/S
 	Account string
-	Type    string // Root, User, AssumedRole
-	UserID  string // aws:userid
+	Type    string // one of the Principal* constants
+	UserID  string // aws:userid: the account id for a root, AIDA… for a user, AROA…:session for a session
+	Name    string // aws:username for users; the session name for sessions
+
+	// For assumed-role sessions: the role's IAM ARN, the session policies
+	// (JSON documents) that narrow it, and where the chain started.
+	RoleARN         string
+	SessionPolicies []string
+	SourceIdentity  string
+	// Tags are aws:PrincipalTag values: a user's or role's tags plus session tags.
+	Tags map[string]string
+	// Service is the service principal's name (sns.amazonaws.com) when an
+	// AWS service acts on its own behalf.
+	Service string
 }
 
 // Request is the context of one API call, built by the emulator after
