@@ -48,6 +48,7 @@ type Server struct {
 	sqs      *sqs.Service
 	inFlight atomic.Int64 // AWS API requests being served
 	roots    sync.Map     // access key -> Identity of an account root
+	audit    *auditLog
 
 	http     *http.Server
 	listener net.Listener
@@ -83,7 +84,7 @@ func New(cfg Config) (*Server, error) {
 	if store == nil {
 		store = persist.NewMemory()
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, store: store, done: make(chan struct{})}
+	s := &Server{cfg: cfg, log: cfg.Logger, store: store, done: make(chan struct{}), audit: newAuditLog(auditCapacity)}
 	s.baseCtx, s.cancel = context.WithCancel(context.Background())
 	var err error
 	s.sqs, err = sqs.New(sqs.Config{Store: store, Log: cfg.Logger.With("service", "sqs"), Now: cfg.Clock})
@@ -188,6 +189,8 @@ func (s *Server) Reset() {
 	for _, svc := range s.services {
 		svc.Reset()
 	}
+	s.store.Reset()
+	s.audit.reset()
 }
 
 // Actions lists each service's action table, for documentation.
