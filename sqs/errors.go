@@ -91,3 +91,7 @@ func errResourceNotFound(msg string) *api.Error {
 func errUnsupportedOperation(msg string) *api.Error {
 	return sqsError("UnsupportedOperation", "AWS.SimpleQueueService.UnsupportedOperation", 400, msg)
 }
+
+func errOverLimit(msg string) *api.Error {
+	return sqsError("OverLimit", "OverLimit", 403, msg)
+}

@@ -44,6 +44,7 @@ var sdkErrorOf = map[string]struct {
 	"errBatchRequestTooLong":          {&types.BatchRequestTooLong{}, schemas.BatchRequestTooLong},
 	"errInvalidAddress":               {&types.InvalidAddress{}, schemas.InvalidAddress},
 	"errResourceNotFound":             {&types.ResourceNotFoundException{}, schemas.ResourceNotFoundException},
+	"errOverLimit":                    {&types.OverLimit{}, schemas.OverLimit},
 	"errUnsupportedOperation":         {&types.UnsupportedOperation{}, schemas.UnsupportedOperation},
 }
 

@@ -22,5 +22,6 @@ var ErrorConstructors = map[string]func() *api.Error{
 	"errBatchRequestTooLong":          func() *api.Error { return errBatchRequestTooLong(2, 1) },
 	"errInvalidAddress":               func() *api.Error { return errInvalidAddress("u") },
 	"errResourceNotFound":             func() *api.Error { return errResourceNotFound("m") },
+	"errOverLimit":                    func() *api.Error { return errOverLimit("m") },
 	"errUnsupportedOperation":         func() *api.Error { return errUnsupportedOperation("m") },
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"regexp"
+	"strconv"
 
 	"github.com/ferry-emulator/ferry/emulator/api"
 )
@@ -101,6 +102,10 @@ func (s *Service) addPermission(_ context.Context, req *api.Request, in *addPerm
 			return nil, api.InvalidParameterValue("Value [%s] for parameter PrincipalId is invalid. Reason: Unable to verify.", a)
 		}
 		principals = append(principals, "arn:aws:iam::"+a+":root")
+	}
+	// "An Amazon SQS policy can have a maximum of seven actions per statement."
+	if len(in.Actions) > 7 {
+		return nil, errOverLimit(strconv.Itoa(len(in.Actions)) + " Actions were found, maximum allowed is 7.")
 	}
 	actions := make([]string, 0, len(in.Actions))
 	for _, a := range in.Actions {

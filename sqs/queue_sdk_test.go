@@ -518,6 +518,13 @@ func TestPermissions(t *testing.T) {
 		AWSAccountIds: []string{otherAccount}, Actions: []string{"CreateQueue"},
 	})
 	wantAPIError(t, err, "InvalidParameterValue")
+	// At most seven actions per statement.
+	_, err = c.AddPermission(ctx, &sqs.AddPermissionInput{
+		QueueUrl: aws.String(url), Label: aws.String("many"), AWSAccountIds: []string{otherAccount},
+		Actions: []string{"SendMessage", "ReceiveMessage", "DeleteMessage", "ChangeMessageVisibility",
+			"GetQueueAttributes", "GetQueueUrl", "PurgeQueue", "ListQueueTags"},
+	})
+	wantTyped[*types.OverLimit](t, err)
 
 	if _, err := c.RemovePermission(ctx, &sqs.RemovePermissionInput{QueueUrl: aws.String(url), Label: aws.String("send1")}); err != nil {
 		t.Fatal(err)
