@@ -150,6 +150,9 @@ func applyAttributes(cur, changes map[string]string, fifo, creating bool) (map[s
 		if err != nil {
 			return nil, err
 		}
+		if v, err = canonicalPolicyAttribute(name, v); err != nil {
+			return nil, err
+		}
 		if v == "" {
 			delete(next, name)
 			continue
@@ -197,4 +200,36 @@ func engineSettings(attrs map[string]string, dlq *queue.Queue, maxReceive int) q
 		MaxReceiveCount:           maxReceive,
 		DeadLetter:                dlq,
 	}
+}
+
+// canonicalPolicyAttribute stores the redrive attributes the way AWS returns
+// them: compact JSON with maxReceiveCount as a number, whatever spacing or
+// string-typed count the caller sent.
+func canonicalPolicyAttribute(name, value string) (string, *api.Error) {
+	if value == "" {
+		return value, nil
+	}
+	switch name {
+	case "RedrivePolicy":
+		p, err := parseRedrivePolicy(value)
+		if err != nil {
+			return "", err
+		}
+		b, _ := json.Marshal(struct {
+			DeadLetterTargetARN string `json:"deadLetterTargetArn"`
+			MaxReceiveCount     int    `json:"maxReceiveCount"`
+		}{p.DeadLetterTargetARN, p.MaxReceiveCount})
+		return string(b), nil
+	case "RedriveAllowPolicy":
+		p, err := parseRedriveAllowPolicy(value)
+		if err != nil {
+			return "", err
+		}
+		b, _ := json.Marshal(struct {
+			Permission      string   `json:"redrivePermission"`
+			SourceQueueARNs []string `json:"sourceQueueArns,omitempty"`
+		}{p.Permission, p.SourceQueueARNs})
+		return string(b), nil
+	}
+	return value, nil
 }

@@ -268,6 +268,10 @@ func fromEngineAttributes(in map[string]queue.Attribute, want func(string) bool)
 // engineError maps the state machine's errors to SQS's.
 func engineError(err error, handle string) *api.Error {
 	switch {
+	case errors.Is(err, queue.ErrMessageGone):
+		return api.InvalidParameterValue("Value %s for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.", handle)
+	case errors.Is(err, queue.ErrReceiptHandleExpired):
+		return api.InvalidParameterValue("Value %s for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.", handle)
 	case errors.Is(err, queue.ErrInvalidReceiptHandle):
 		return errReceiptHandleIsInvalid(handle)
 	case errors.Is(err, queue.ErrMessageNotInflight):

@@ -391,3 +391,48 @@ func TestMessageMoveTaskSourceGone(t *testing.T) {
 		t.Fatalf("after the failed task the queues hold %q, want all four messages, a0 and a1 still in the DLQ", sortedBodies(left))
 	}
 }
+
+// AWS returns the redrive attributes normalized: compact JSON, the receive
+// count as a number, whatever spacing and types the caller sent.
+func TestSDKRedriveAttributesNormalized(t *testing.T) {
+	_, c := setup(t)
+	dlq := createQueue(t, c, "norm-dlq", nil)
+	dlqARN := queueArn(t, c, dlq)
+	src := createQueue(t, c, "norm-src", nil)
+	_, err := c.SetQueueAttributes(ctxT(t), &sqs.SetQueueAttributesInput{QueueUrl: aws.String(src), Attributes: map[string]string{
+		"RedrivePolicy": `{ "deadLetterTargetArn" : "` + dlqARN + `", "maxReceiveCount" : "4" }`,
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.SetQueueAttributes(ctxT(t), &sqs.SetQueueAttributesInput{QueueUrl: aws.String(dlq), Attributes: map[string]string{
+		"RedriveAllowPolicy": `{"sourceQueueArns": ["` + queueArn(t, c, src) + `"], "redrivePermission": "byQueue"}`,
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := queueAttrs(t, c, src, "RedrivePolicy")["RedrivePolicy"], `{"deadLetterTargetArn":"`+dlqARN+`","maxReceiveCount":4}`; got != want {
+		t.Errorf("RedrivePolicy = %s, want %s", got, want)
+	}
+	if got, want := queueAttrs(t, c, dlq, "RedriveAllowPolicy")["RedriveAllowPolicy"], `{"redrivePermission":"byQueue","sourceQueueArns":["`+queueArn(t, c, src)+`"]}`; got != want {
+		t.Errorf("RedriveAllowPolicy = %s, want %s", got, want)
+	}
+}
+
+// ChangeMessageVisibility with the handle of a message that is gone is
+// InvalidParameterValue, not ReceiptHandleIsInvalid (which is for handles
+// that were never valid).
+func TestSDKChangeVisibilityOfDeletedMessage(t *testing.T) {
+	_, c := setup(t)
+	url := createQueue(t, c, "gone", nil)
+	send(t, c, url, "x")
+	msgs := receive(t, c, url, 1)
+	if len(msgs) != 1 {
+		t.Fatalf("received %d", len(msgs))
+	}
+	if _, err := c.DeleteMessage(ctxT(t), &sqs.DeleteMessageInput{QueueUrl: aws.String(url), ReceiptHandle: msgs[0].ReceiptHandle}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := c.ChangeMessageVisibility(ctxT(t), &sqs.ChangeMessageVisibilityInput{QueueUrl: aws.String(url), ReceiptHandle: msgs[0].ReceiptHandle, VisibilityTimeout: 10})
+	wantAPIError(t, err, "InvalidParameterValue")
+}

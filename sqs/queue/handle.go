@@ -92,8 +92,9 @@ func (q *Queue) Delete(receiptHandle string) error {
 
 // ChangeVisibility makes an in-flight message visible timeout from now (0:
 // at once, waking waiting receivers). Errors: ErrInvalidReceiptHandle for a
-// malformed or foreign handle, a message that no longer exists or one
-// received again since the handle was issued (FIFO: ErrReceiptHandleExpired);
+// malformed or foreign handle or a message received again since the handle
+// was issued (FIFO: ErrReceiptHandleExpired); ErrMessageGone for a message
+// that no longer exists;
 // ErrMessageNotInflight for a message that is visible again.
 func (q *Queue) ChangeVisibility(receiptHandle string, timeout time.Duration) error {
 	q.mu.Lock()
@@ -105,8 +106,10 @@ func (q *Queue) ChangeVisibility(receiptHandle string, timeout time.Duration) er
 	q.advance(now)
 	e, nonce, ok := q.lookup(receiptHandle)
 	switch {
-	case !ok || e == nil:
+	case !ok:
 		return ErrInvalidReceiptHandle
+	case e == nil:
+		return ErrMessageGone
 	case e.nonce != nonce && e.state == stateInflight:
 		if q.fifo {
 			return ErrReceiptHandleExpired

@@ -23,6 +23,9 @@ var (
 	// ErrReceiptHandleExpired is an ErrInvalidReceiptHandle: on a FIFO queue, the
 	// handle's visibility timeout ended (or the message was received again).
 	ErrReceiptHandleExpired = fmt.Errorf("%w: the receipt handle has expired", ErrInvalidReceiptHandle)
+	// ErrMessageGone is an ErrInvalidReceiptHandle: ChangeVisibility with a
+	// handle this queue issued for a message that no longer exists.
+	ErrMessageGone = fmt.Errorf("%w: the message no longer exists", ErrInvalidReceiptHandle)
 	// ErrMessageNotInflight: ChangeVisibility on a message that is not in flight.
 	ErrMessageNotInflight = errors.New("queue: the message is not in flight")
 	// ErrQueueDeleted: the queue was closed.
