@@ -188,6 +188,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
+	if e := s.authorize(r.Context(), svc, action, req, in); e != nil {
+		fail(e)
+		return
+	}
 	out, callErr := action.Call(r.Context(), req, in)
 	if callErr != nil {
 		var ae *api.Error

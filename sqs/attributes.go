@@ -210,6 +210,11 @@ func canonicalPolicyAttribute(name, value string) (string, *api.Error) {
 		return value, nil
 	}
 	switch name {
+	case "Policy":
+		if _, err := parseQueuePolicy(value); err != nil {
+			return "", err
+		}
+		return value, nil
 	case "RedrivePolicy":
 		p, err := parseRedrivePolicy(value)
 		if err != nil {

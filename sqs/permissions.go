@@ -179,12 +179,12 @@ func (s *Service) setPolicy(q *Queue, doc policyDocument) error {
 		b, _ := json.Marshal(doc)
 		next["Policy"] = string(b)
 	}
-	q.attrs = next
+	q.setAttributes(next)
 	q.modified = s.now()
 	q.mu.Unlock()
 	if err := s.save(q); err != nil {
 		q.mu.Lock()
-		q.attrs = old
+		q.setAttributes(old)
 		q.mu.Unlock()
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ferry-emulator/ferry/emulator/api"
+	"github.com/ferry-emulator/ferry/iam/policy"
 	"github.com/ferry-emulator/ferry/persist"
 	"github.com/ferry-emulator/ferry/sqs/queue"
 )
@@ -25,9 +26,17 @@ type Queue struct {
 
 	mu        sync.Mutex // guards the fields below
 	attrs     map[string]string
+	policy    *policy.Policy // the Policy attribute, parsed
 	tags      map[string]string
 	modified  time.Time
 	lastPurge time.Time
+}
+
+// setAttributes replaces the attributes, keeping the parsed policy in step.
+// The caller holds q.mu; the Policy attribute was validated on the way in.
+func (q *Queue) setAttributes(attrs map[string]string) {
+	q.attrs = attrs
+	q.policy, _ = parseQueuePolicy(attrs["Policy"])
 }
 
 func (q *Queue) attribute(name string) (string, bool) {
@@ -116,8 +125,9 @@ func newQueue(account, regionName, name string, attrs, tags map[string]string, c
 	q := &Queue{
 		Name: name, Account: account, Region: regionName, ARN: arn,
 		FIFO: attrs["FifoQueue"] == "true", Created: created,
-		attrs: attrs, tags: tags, modified: created,
+		tags: tags, modified: created,
 	}
+	q.setAttributes(attrs)
 	if q.tags == nil {
 		q.tags = map[string]string{}
 	}
@@ -384,12 +394,12 @@ func (s *Service) setQueueAttributes(_ context.Context, req *api.Request, in *se
 		return nil, err
 	}
 	q.mu.Lock()
-	q.attrs = next
+	q.setAttributes(next)
 	q.modified = s.now()
 	q.mu.Unlock()
 	if err := s.save(q); err != nil {
 		q.mu.Lock()
-		q.attrs = cur
+		q.setAttributes(cur)
 		q.mu.Unlock()
 		return nil, err
 	}

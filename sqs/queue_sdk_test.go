@@ -172,8 +172,16 @@ func TestGetQueueURL(t *testing.T) {
 	}
 	wantStatus(t, err, http.StatusBadRequest)
 
-	// Another account's queue, by owner.
+	// Another account's queue, by owner: denied until its policy lets us in.
 	theirs := createQueue(t, other, "shared", nil)
+	_, err = c.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String("shared"), QueueOwnerAWSAccountId: aws.String(otherAccount)})
+	wantAPIError(t, err, "AccessDenied")
+	if _, err := other.AddPermission(ctx, &sqs.AddPermissionInput{
+		QueueUrl: aws.String(theirs), Label: aws.String("lookup"),
+		AWSAccountIds: []string{"000000000000"}, Actions: []string{"GetQueueUrl"},
+	}); err != nil {
+		t.Fatal(err)
+	}
 	out, err = c.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String("shared"), QueueOwnerAWSAccountId: aws.String(otherAccount)})
 	if err != nil {
 		t.Fatal(err)

@@ -57,6 +57,7 @@ func New(cfg Config) (*Service, error) {
 	s := &Service{store: cfg.Store, log: cfg.Log, now: cfg.Now, regions: map[regionKey]*region{}}
 	s.moves = newMoveTasks(s)
 	s.api = &api.Service{
+		Denied:          api.AccessDenied,
 		SigningName:     "sqs",
 		TargetPrefix:    "AmazonSQS",
 		JSONVersion:     "1.0",
@@ -75,30 +76,33 @@ func New(cfg Config) (*Service, error) {
 // actions is SQS's action table: every operation, the IAM action it is
 // authorized as (batch actions count as their single forms, as in AWS).
 func (s *Service) actions() map[string]*api.Action {
+	// Cross-account access never applies to the actions marked sameAccount
+	// (sqs-limitations-of-custom-policies.html#sqs-cross-account-access).
+	const sameAccount, anyAccount = true, false
 	return api.Table(
-		api.Op("CreateQueue", "sqs:CreateQueue", s.createQueue),
-		api.Op("GetQueueUrl", "sqs:GetQueueUrl", s.getQueueURL),
+		api.Resolve(api.Op("CreateQueue", "sqs:CreateQueue", s.createQueue), s.targetCreateQueue),
+		api.Resolve(api.Op("GetQueueUrl", "sqs:GetQueueUrl", s.getQueueURL), s.targetGetQueueURL),
 		api.Op("ListQueues", "sqs:ListQueues", s.listQueues),
-		api.Op("DeleteQueue", "sqs:DeleteQueue", s.deleteQueue),
-		api.Op("GetQueueAttributes", "sqs:GetQueueAttributes", s.getQueueAttributes),
-		api.Op("SetQueueAttributes", "sqs:SetQueueAttributes", s.setQueueAttributes),
-		api.Op("PurgeQueue", "sqs:PurgeQueue", s.purgeQueue),
-		api.Op("SendMessage", "sqs:SendMessage", s.sendMessage),
-		api.Op("SendMessageBatch", "sqs:SendMessage", s.sendMessageBatch),
-		api.Op("ReceiveMessage", "sqs:ReceiveMessage", s.receiveMessage),
-		api.Op("DeleteMessage", "sqs:DeleteMessage", s.deleteMessage),
-		api.Op("DeleteMessageBatch", "sqs:DeleteMessage", s.deleteMessageBatch),
-		api.Op("ChangeMessageVisibility", "sqs:ChangeMessageVisibility", s.changeMessageVisibility),
-		api.Op("ChangeMessageVisibilityBatch", "sqs:ChangeMessageVisibility", s.changeMessageVisibilityBatch),
-		api.Op("TagQueue", "sqs:TagQueue", s.tagQueue),
-		api.Op("UntagQueue", "sqs:UntagQueue", s.untagQueue),
-		api.Op("ListQueueTags", "sqs:ListQueueTags", s.listQueueTags),
-		api.Op("AddPermission", "sqs:AddPermission", s.addPermission),
-		api.Op("RemovePermission", "sqs:RemovePermission", s.removePermission),
-		api.Op("ListDeadLetterSourceQueues", "sqs:ListDeadLetterSourceQueues", s.listDeadLetterSourceQueues),
-		api.Op("StartMessageMoveTask", "sqs:StartMessageMoveTask", s.startMessageMoveTask),
-		api.Op("ListMessageMoveTasks", "sqs:ListMessageMoveTasks", s.listMessageMoveTasks),
-		api.Op("CancelMessageMoveTask", "sqs:CancelMessageMoveTask", s.cancelMessageMoveTask),
+		api.Resolve(api.Op("DeleteQueue", "sqs:DeleteQueue", s.deleteQueue), byQueueURL[queueURLInput](s, sameAccount)),
+		api.Resolve(api.Op("GetQueueAttributes", "sqs:GetQueueAttributes", s.getQueueAttributes), byQueueURL[getQueueAttributesInput](s, anyAccount)),
+		api.Resolve(api.Op("SetQueueAttributes", "sqs:SetQueueAttributes", s.setQueueAttributes), byQueueURL[setQueueAttributesInput](s, sameAccount)),
+		api.Resolve(api.Op("PurgeQueue", "sqs:PurgeQueue", s.purgeQueue), byQueueURL[queueURLInput](s, anyAccount)),
+		api.Resolve(api.Op("SendMessage", "sqs:SendMessage", s.sendMessage), byQueueURL[sendMessageInput](s, anyAccount)),
+		api.Resolve(api.Op("SendMessageBatch", "sqs:SendMessage", s.sendMessageBatch), byQueueURL[sendMessageBatchInput](s, anyAccount)),
+		api.Resolve(api.Op("ReceiveMessage", "sqs:ReceiveMessage", s.receiveMessage), byQueueURL[receiveMessageInput](s, anyAccount)),
+		api.Resolve(api.Op("DeleteMessage", "sqs:DeleteMessage", s.deleteMessage), byQueueURL[deleteMessageInput](s, anyAccount)),
+		api.Resolve(api.Op("DeleteMessageBatch", "sqs:DeleteMessage", s.deleteMessageBatch), byQueueURL[deleteMessageBatchInput](s, anyAccount)),
+		api.Resolve(api.Op("ChangeMessageVisibility", "sqs:ChangeMessageVisibility", s.changeMessageVisibility), byQueueURL[changeMessageVisibilityInput](s, anyAccount)),
+		api.Resolve(api.Op("ChangeMessageVisibilityBatch", "sqs:ChangeMessageVisibility", s.changeMessageVisibilityBatch), byQueueURL[changeMessageVisibilityBatchInput](s, anyAccount)),
+		api.Resolve(api.Op("TagQueue", "sqs:TagQueue", s.tagQueue), s.targetTagQueue),
+		api.Resolve(api.Op("UntagQueue", "sqs:UntagQueue", s.untagQueue), s.targetUntagQueue),
+		api.Resolve(api.Op("ListQueueTags", "sqs:ListQueueTags", s.listQueueTags), byQueueURL[queueURLInput](s, sameAccount)),
+		api.Resolve(api.Op("AddPermission", "sqs:AddPermission", s.addPermission), byQueueURL[addPermissionInput](s, sameAccount)),
+		api.Resolve(api.Op("RemovePermission", "sqs:RemovePermission", s.removePermission), byQueueURL[removePermissionInput](s, sameAccount)),
+		api.Resolve(api.Op("ListDeadLetterSourceQueues", "sqs:ListDeadLetterSourceQueues", s.listDeadLetterSourceQueues), byQueueURL[listDeadLetterSourceQueuesInput](s, anyAccount)),
+		api.Resolve(api.Op("StartMessageMoveTask", "sqs:StartMessageMoveTask", s.startMessageMoveTask), s.targetStartMove),
+		api.Resolve(api.Op("ListMessageMoveTasks", "sqs:ListMessageMoveTasks", s.listMessageMoveTasks), s.targetListMoves),
+		api.Resolve(api.Op("CancelMessageMoveTask", "sqs:CancelMessageMoveTask", s.cancelMessageMoveTask), s.targetCancelMove),
 	)
 }
 

@@ -341,3 +341,20 @@ type moveTaskEntry struct {
 type listMessageMoveTasksOutput struct {
 	Results []moveTaskEntry `json:"Results,omitempty" xml:"ListMessageMoveTasksResultEntry"`
 }
+
+// queueURL gives authorization the queue an input names.
+func (in *queueURLInput) queueURL() string                     { return in.QueueURL }
+func (in *listDeadLetterSourceQueuesInput) queueURL() string   { return in.QueueURL }
+func (in *getQueueAttributesInput) queueURL() string           { return in.QueueURL }
+func (in *setQueueAttributesInput) queueURL() string           { return in.QueueURL }
+func (in *sendMessageInput) queueURL() string                  { return in.QueueURL }
+func (in *sendMessageBatchInput) queueURL() string             { return in.QueueURL }
+func (in *receiveMessageInput) queueURL() string               { return in.QueueURL }
+func (in *deleteMessageInput) queueURL() string                { return in.QueueURL }
+func (in *deleteMessageBatchInput) queueURL() string           { return in.QueueURL }
+func (in *changeMessageVisibilityBatchInput) queueURL() string { return in.QueueURL }
+func (in *changeMessageVisibilityInput) queueURL() string      { return in.QueueURL }
+func (in *tagQueueInput) queueURL() string                     { return in.QueueURL }
+func (in *untagQueueInput) queueURL() string                   { return in.QueueURL }
+func (in *addPermissionInput) queueURL() string                { return in.QueueURL }
+func (in *removePermissionInput) queueURL() string             { return in.QueueURL }

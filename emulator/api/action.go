@@ -8,6 +8,9 @@ type Action struct {
 	IAMAction string // e.g. sqs:SendMessage; what authorization is asked about
 	newInput  func() any
 	call      func(ctx context.Context, req *Request, in any) (any, error)
+
+	target       func(ctx context.Context, req *Request, in any) (Target, error)
+	unauthorized bool
 }
 
 // Op builds a typed Action. A handler returns (nil, nil) for an operation
@@ -45,6 +48,9 @@ type Service struct {
 	QueryProtocol   bool   // accepts form-encoded Action requests
 	QueryCompatible bool   // JSON errors carry x-amzn-query-error (awsQueryCompatible)
 	Actions         map[string]*Action
+	// Denied builds the service's access-denied error from AWS's message
+	// ("User: … is not authorized to perform: …"); default AccessDenied.
+	Denied func(message string) *Error
 }
 
 // Table indexes actions by name.

@@ -3,6 +3,8 @@ package api
 import (
 	"log/slog"
 	"time"
+
+	"github.com/ferry-emulator/ferry/iam/policy"
 )
 
 // Protocol is the wire protocol a request arrived in; results and errors go
@@ -33,9 +35,9 @@ type Principal struct {
 	Name    string // aws:username for users; the session name for sessions
 
 	// For assumed-role sessions: the role's IAM ARN, the session policies
-	// (JSON documents) that narrow it, and where the chain started.
+	// that narrow it, and where the chain started.
 	RoleARN         string
-	SessionPolicies []string
+	SessionPolicies []policy.NamedPolicy
 	SourceIdentity  string
 	// Tags are aws:PrincipalTag values: a user's or role's tags plus session tags.
 	Tags map[string]string
