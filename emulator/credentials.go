@@ -59,3 +59,15 @@ func (s *Server) lookupCredentials(accessKeyID string) (Identity, bool) {
 	}
 	return Identity{}, false
 }
+
+// credentialChain asks each store in turn.
+type credentialChain []api.CredentialStore
+
+func (c credentialChain) Lookup(accessKeyID string) (api.Identity, bool) {
+	for _, store := range c {
+		if id, ok := store.Lookup(accessKeyID); ok {
+			return id, true
+		}
+	}
+	return api.Identity{}, false
+}

@@ -12,8 +12,10 @@ import (
 	"time"
 
 	"github.com/ferry-emulator/ferry/emulator/api"
+	"github.com/ferry-emulator/ferry/iam"
 	"github.com/ferry-emulator/ferry/persist"
 	"github.com/ferry-emulator/ferry/sqs"
+	"github.com/ferry-emulator/ferry/sts"
 )
 
 // Config is everything ferry starts from. The zero value is valid: it
@@ -27,6 +29,8 @@ type Config struct {
 
 	// Credentials resolves IAM users' and STS sessions' keys.
 	Credentials CredentialStore
+	// Identity supplies principals' identity policies for authorization.
+	Identity IdentityPolicies
 	// Store holds durable state; default an in-memory store.
 	Store persist.Store
 }
@@ -49,6 +53,7 @@ type Server struct {
 	inFlight atomic.Int64 // AWS API requests being served
 	roots    sync.Map     // access key -> Identity of an account root
 	audit    *auditLog
+	identity IdentityPolicies
 
 	http     *http.Server
 	listener net.Listener
@@ -85,13 +90,31 @@ func New(cfg Config) (*Server, error) {
 		store = persist.NewMemory()
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, store: store, done: make(chan struct{}), audit: newAuditLog(auditCapacity)}
+	s.identity = cfg.Identity
 	s.baseCtx, s.cancel = context.WithCancel(context.Background())
 	var err error
 	s.sqs, err = sqs.New(sqs.Config{Store: store, Log: cfg.Logger.With("service", "sqs"), Now: cfg.Clock})
 	if err != nil {
 		return nil, err
 	}
-	s.services = map[string]service{"sqs": s.sqs}
+	iamSvc, err := iam.New(iam.Config{Store: store, Log: cfg.Logger.With("service", "iam"), Now: cfg.Clock})
+	if err != nil {
+		return nil, err
+	}
+	stsSvc, err := sts.New(sts.Config{Store: store, Log: cfg.Logger.With("service", "sts"), Now: cfg.Clock, Roles: iamSvc, Policies: iamSvc})
+	if err != nil {
+		return nil, err
+	}
+	if s.identity == nil {
+		s.identity = iamSvc
+	}
+	// IAM users' keys, then STS sessions' keys, then any store the embedder gave.
+	chain := credentialChain{iamSvc, stsSvc}
+	if cfg.Credentials != nil {
+		chain = append(chain, cfg.Credentials)
+	}
+	s.cfg.Credentials = chain
+	s.services = map[string]service{"sqs": s.sqs, "iam": iamSvc, "sts": stsSvc}
 	s.byTarget = map[string]service{}
 	for _, svc := range s.services {
 		if p := svc.API().TargetPrefix; p != "" {

@@ -1,0 +1,484 @@
+package iam
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/ferry-emulator/ferry/emulator/api"
+	"github.com/ferry-emulator/ferry/iam/policy"
+	"github.com/ferry-emulator/ferry/persist"
+)
+
+// IAM roles. A role's trust policy (AssumeRolePolicyDocument) says who may
+// assume it; STS reads roles through Service.Role.
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html
+
+type role struct {
+	Name        string         `json:"name"`
+	Path        string         `json:"path"`
+	ID          string         `json:"id"`
+	Created     time.Time      `json:"created"`
+	Trust       string         `json:"trust"`
+	Description string         `json:"description,omitempty"`
+	MaxSession  int            `json:"maxSession"` // seconds
+	Tags        []tag          `json:"tags,omitempty"`
+	Boundary    string         `json:"boundary,omitempty"`
+	Inline      []inlinePolicy `json:"inline,omitempty"`
+	Attached    []string       `json:"attached,omitempty"`
+	trust       *policy.Policy
+}
+
+func (r *role) arn(account string) string { return arn(account, "role", r.Path, r.Name) }
+
+func (r *role) clone() *role {
+	c := *r
+	c.Tags = slices.Clone(r.Tags)
+	c.Inline = slices.Clone(r.Inline)
+	c.Attached = slices.Clone(r.Attached)
+	return &c
+}
+
+type roleXML struct {
+	Path                     string       `xml:"Path"`
+	RoleName                 string       `xml:"RoleName"`
+	RoleID                   string       `xml:"RoleId"`
+	Arn                      string       `xml:"Arn"`
+	CreateDate               isoTime      `xml:"CreateDate"`
+	AssumeRolePolicyDocument string       `xml:"AssumeRolePolicyDocument"`
+	Description              string       `xml:"Description,omitempty"`
+	MaxSessionDuration       int          `xml:"MaxSessionDuration"`
+	PermissionsBoundary      *boundaryXML `xml:"PermissionsBoundary,omitempty"`
+	Tags                     members[tag] `xml:"Tags,omitempty"`
+}
+
+// xml renders the role with its trust policy URL-encoded, as IAM returns
+// it; full adds the boundary and tags that ListRoles leaves out.
+func (r *role) xml(account string, full bool) roleXML {
+	x := roleXML{
+		Path: r.Path, RoleName: r.Name, RoleID: r.ID, Arn: r.arn(account), CreateDate: isoTime(r.Created),
+		AssumeRolePolicyDocument: encodeDocument(r.Trust), Description: r.Description, MaxSessionDuration: r.MaxSession,
+	}
+	if full {
+		x.PermissionsBoundary = boundaryOf(r.Boundary)
+		x.Tags = r.Tags
+	}
+	return x
+}
+
+type roleOutput struct {
+	Role roleXML `xml:"Role"`
+}
+
+func (s *Service) lookupRole(account, name string) (*role, *api.Error) {
+	if a := s.account(account); a != nil {
+		if r := a.roles[lower(name)]; r != nil {
+			return r, nil
+		}
+	}
+	return nil, errNoSuchEntity("The role with name %s cannot be found.", name)
+}
+
+func roleWrite(account, name string, r *role) persist.Write {
+	return recordWrite(account, recordRole, name, r)
+}
+
+// parseTrust validates a trust policy: its size and its grammar.
+func parseTrust(doc string) (*policy.Policy, *api.Error) {
+	if policySize(doc) > maxTrustPolicy {
+		return nil, errLimitExceeded("Cannot exceed quota for ACLSizePerRole: %d", maxTrustPolicy)
+	}
+	p, err := policy.Parse(doc, policy.Trust)
+	if err != nil {
+		return nil, malformed(err)
+	}
+	return p, nil
+}
+
+// checkPrincipals refuses a trust policy that names an IAM user or role
+// that does not exist, as IAM does ("Invalid principal in policy").
+// Accounts, roots, services and "*" always exist. Callers hold meta.
+func (s *Service) checkPrincipals(p *policy.Policy) *api.Error {
+	for _, pr := range p.AWSPrincipals() {
+		account, kind, path, name, ok := parseEntityARN(pr)
+		if !ok {
+			continue
+		}
+		exists := false
+		if a := s.account(account); a != nil {
+			switch kind {
+			case "user":
+				u := a.users[lower(name)]
+				exists = u != nil && u.Path == path && u.Name == name
+			case "role":
+				r := a.roles[lower(name)]
+				exists = r != nil && r.Path == path && r.Name == name
+			default:
+				continue
+			}
+		}
+		if !exists {
+			return errMalformedPolicyDocument(`Invalid principal in policy: "AWS":"%s"`, pr)
+		}
+	}
+	return nil
+}
+
+func (v *validation) sessionDuration(d int32) {
+	switch {
+	case d < minSessionDuration:
+		v.fail(strconv.Itoa(int(d)), "maxSessionDuration", "Member must have value greater than or equal to "+strconv.Itoa(minSessionDuration))
+	case d > maxSessionDuration:
+		v.fail(strconv.Itoa(int(d)), "maxSessionDuration", "Member must have value less than or equal to "+strconv.Itoa(maxSessionDuration))
+	}
+}
+
+type createRoleInput struct {
+	RoleName                 string
+	Path                     string
+	AssumeRolePolicyDocument string
+	Description              *string
+	MaxSessionDuration       *int32
+	PermissionsBoundary      string
+	Tags                     []tag `query:"Tags.member"`
+}
+
+func (in *createRoleInput) target() ref {
+	return ref{kind: kindRole, name: in.RoleName, path: in.Path, tags: in.Tags, boundary: in.PermissionsBoundary}
+}
+
+func (in *createRoleInput) validate() *api.Error {
+	var v validation
+	v.name(in.RoleName, "roleName", maxRoleName)
+	v.path(in.Path, "path")
+	v.document(in.AssumeRolePolicyDocument, "assumeRolePolicyDocument")
+	if in.Description != nil {
+		v.description(*in.Description)
+	}
+	if in.MaxSessionDuration != nil {
+		v.sessionDuration(*in.MaxSessionDuration)
+	}
+	if in.PermissionsBoundary != "" {
+		v.arn(in.PermissionsBoundary, "permissionsBoundary")
+	}
+	v.tags(in.Tags)
+	return v.err()
+}
+
+func (s *Service) createRole(_ context.Context, req *api.Request, in *createRoleInput) (*roleOutput, error) {
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	if err := duplicateTags(in.Tags); err != nil {
+		return nil, err
+	}
+	trust, perr := parseTrust(in.AssumeRolePolicyDocument)
+	if perr != nil {
+		return nil, perr
+	}
+	s.meta.Lock()
+	defer s.meta.Unlock()
+	if in.PermissionsBoundary != "" {
+		if err := s.checkBoundary(req, in.PermissionsBoundary); err != nil {
+			return nil, err
+		}
+	}
+	if a := s.account(req.Account); a != nil && a.roles[lower(in.RoleName)] != nil {
+		return nil, errEntityAlreadyExists("Role with name %s already exists.", in.RoleName)
+	}
+	if err := s.checkPrincipals(trust); err != nil {
+		return nil, err
+	}
+	r := &role{
+		Name: in.RoleName, Path: defaultPath(in.Path), ID: newUniqueID(prefixRole, req.Account), Created: s.now(),
+		Trust: in.AssumeRolePolicyDocument, trust: trust, MaxSession: minSessionDuration,
+		Tags: slices.Clone(in.Tags), Boundary: in.PermissionsBoundary,
+	}
+	if in.Description != nil {
+		r.Description = *in.Description
+	}
+	if in.MaxSessionDuration != nil {
+		r.MaxSession = int(*in.MaxSessionDuration)
+	}
+	err := s.commitIn(req.Account, []persist.Write{roleWrite(req.Account, r.Name, r)}, func(a *account) {
+		a.roles[lower(r.Name)] = r
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &roleOutput{Role: r.xml(req.Account, true)}, nil
+}
+
+type getRoleInput struct {
+	RoleName string
+}
+
+func (in *getRoleInput) target() ref { return ref{kind: kindRole, name: in.RoleName} }
+
+func (in *getRoleInput) validate() *api.Error {
+	var v validation
+	v.name(in.RoleName, "roleName", maxRoleName)
+	return v.err()
+}
+
+func (s *Service) getRole(_ context.Context, req *api.Request, in *getRoleInput) (*roleOutput, error) {
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	r, err := s.lookupRole(req.Account, in.RoleName)
+	if err != nil {
+		return nil, err
+	}
+	return &roleOutput{Role: r.xml(req.Account, true)}, nil
+}
+
+type deleteRoleInput struct {
+	RoleName string
+}
+
+func (in *deleteRoleInput) target() ref { return ref{kind: kindRole, name: in.RoleName} }
+
+func (in *deleteRoleInput) validate() *api.Error {
+	var v validation
+	v.name(in.RoleName, "roleName", maxRoleName)
+	return v.err()
+}
+
+func (s *Service) deleteRole(_ context.Context, req *api.Request, in *deleteRoleInput) (*struct{}, error) {
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	s.meta.Lock()
+	defer s.meta.Unlock()
+	r, err := s.lookupRole(req.Account, in.RoleName)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case len(r.Attached) > 0:
+		return nil, errDeleteConflict("Cannot delete entity, must detach all policies first.")
+	case len(r.Inline) > 0:
+		return nil, errDeleteConflict("Cannot delete entity, must delete policies first.")
+	}
+	return nil, s.commitIn(req.Account, []persist.Write{roleWrite(req.Account, r.Name, nil)}, func(a *account) {
+		delete(a.roles, lower(r.Name))
+	})
+}
+
+type listRolesInput struct {
+	PathPrefix string
+	Marker     string
+	MaxItems   *int32
+}
+
+func (in *listRolesInput) target() ref {
+	return ref{kind: kindListing, listing: "role", path: in.PathPrefix}
+}
+
+type listRolesOutput struct {
+	Roles       members[roleXML] `xml:"Roles"`
+	IsTruncated bool             `xml:"IsTruncated"`
+	Marker      string           `xml:"Marker,omitempty"`
+}
+
+func (in *listRolesInput) validate() *api.Error {
+	var v validation
+	v.path(in.PathPrefix, "pathPrefix")
+	return v.err()
+}
+
+func (s *Service) listRoles(_ context.Context, req *api.Request, in *listRolesInput) (*listRolesOutput, error) {
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := &listRolesOutput{Roles: members[roleXML]{}}
+	a := s.account(req.Account)
+	if a == nil {
+		return out, nil
+	}
+	keys := sortedKeys(a.roles, func(r *role) bool { return hasPathPrefix(r.Path, in.PathPrefix) })
+	p, err := paginate(keys, in.Marker, in.MaxItems)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range keys[p.start:p.end] {
+		out.Roles = append(out.Roles, a.roles[k].xml(req.Account, false))
+	}
+	out.IsTruncated, out.Marker = p.truncated, p.marker
+	return out, nil
+}
+
+type updateRoleInput struct {
+	RoleName           string
+	Description        *string
+	MaxSessionDuration *int32
+}
+
+func (in *updateRoleInput) target() ref { return ref{kind: kindRole, name: in.RoleName} }
+
+func (in *updateRoleInput) validate() *api.Error {
+	var v validation
+	v.name(in.RoleName, "roleName", maxRoleName)
+	if in.Description != nil {
+		v.description(*in.Description)
+	}
+	if in.MaxSessionDuration != nil {
+		v.sessionDuration(*in.MaxSessionDuration)
+	}
+	return v.err()
+}
+
+func (s *Service) updateRole(_ context.Context, req *api.Request, in *updateRoleInput) (*struct{}, error) {
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	err := s.changeRole(req, in.RoleName, func(r *role) *api.Error {
+		if in.Description != nil {
+			r.Description = *in.Description
+		}
+		if in.MaxSessionDuration != nil {
+			r.MaxSession = int(*in.MaxSessionDuration)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	// UpdateRole's result is an empty structure, which the SDKs expect to
+	// find in the response (<UpdateRoleResult/>), unlike operations with no result.
+	return &struct{}{}, nil
+}
+
+type updateRoleDescriptionInput struct {
+	RoleName    string
+	Description string
+}
+
+func (in *updateRoleDescriptionInput) target() ref { return ref{kind: kindRole, name: in.RoleName} }
+
+func (in *updateRoleDescriptionInput) validate() *api.Error {
+	var v validation
+	v.name(in.RoleName, "roleName", maxRoleName)
+	v.description(in.Description)
+	return v.err()
+}
+
+func (s *Service) updateRoleDescription(_ context.Context, req *api.Request, in *updateRoleDescriptionInput) (*roleOutput, error) {
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	var out roleOutput
+	err := s.changeRole(req, in.RoleName, func(r *role) *api.Error {
+		r.Description = in.Description
+		out.Role = r.xml(req.Account, true)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+type updateAssumeRolePolicyInput struct {
+	RoleName       string
+	PolicyDocument string
+}
+
+func (in *updateAssumeRolePolicyInput) target() ref { return ref{kind: kindRole, name: in.RoleName} }
+
+func (in *updateAssumeRolePolicyInput) validate() *api.Error {
+	var v validation
+	v.name(in.RoleName, "roleName", maxRoleName)
+	v.document(in.PolicyDocument, "policyDocument")
+	return v.err()
+}
+
+func (s *Service) updateAssumeRolePolicy(_ context.Context, req *api.Request, in *updateAssumeRolePolicyInput) (*struct{}, error) {
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	trust, err := parseTrust(in.PolicyDocument)
+	if err != nil {
+		return nil, err
+	}
+	return nil, s.changeRole(req, in.RoleName, func(r *role) *api.Error {
+		if err := s.checkPrincipals(trust); err != nil {
+			return err
+		}
+		r.Trust, r.trust = in.PolicyDocument, trust
+		return nil
+	})
+}
+
+type putRoleBoundaryInput struct {
+	RoleName            string
+	PermissionsBoundary string
+}
+
+func (in *putRoleBoundaryInput) target() ref {
+	return ref{kind: kindRole, name: in.RoleName, boundary: in.PermissionsBoundary}
+}
+
+func (in *putRoleBoundaryInput) validate() *api.Error {
+	var v validation
+	v.name(in.RoleName, "roleName", maxRoleName)
+	v.arn(in.PermissionsBoundary, "permissionsBoundary")
+	return v.err()
+}
+
+func (s *Service) putRolePermissionsBoundary(_ context.Context, req *api.Request, in *putRoleBoundaryInput) (*struct{}, error) {
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	return nil, s.changeRole(req, in.RoleName, func(r *role) *api.Error {
+		if err := s.checkBoundary(req, in.PermissionsBoundary); err != nil {
+			return err
+		}
+		r.Boundary = in.PermissionsBoundary
+		return nil
+	})
+}
+
+type deleteRoleBoundaryInput struct {
+	RoleName string
+}
+
+func (in *deleteRoleBoundaryInput) target() ref { return ref{kind: kindRole, name: in.RoleName} }
+
+func (in *deleteRoleBoundaryInput) validate() *api.Error {
+	var v validation
+	v.name(in.RoleName, "roleName", maxRoleName)
+	return v.err()
+}
+
+func (s *Service) deleteRolePermissionsBoundary(_ context.Context, req *api.Request, in *deleteRoleBoundaryInput) (*struct{}, error) {
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	return nil, s.changeRole(req, in.RoleName, func(r *role) *api.Error {
+		r.Boundary = ""
+		return nil
+	})
+}
+
+// changeRole applies change to a clone of the named role and commits it.
+func (s *Service) changeRole(req *api.Request, name string, change func(r *role) *api.Error) error {
+	s.meta.Lock()
+	defer s.meta.Unlock()
+	old, err := s.lookupRole(req.Account, name)
+	if err != nil {
+		return err
+	}
+	r := old.clone()
+	if err := change(r); err != nil {
+		return err
+	}
+	return s.commitIn(req.Account, []persist.Write{roleWrite(req.Account, r.Name, r)}, func(a *account) {
+		a.roles[lower(r.Name)] = r
+	})
+}
