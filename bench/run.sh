@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# SendMessage load test: replays one signed SendMessage with wrk against
-# ferry and, in the same run, against a bare net/http handler with a canned
-# answer (the ceiling). Reports requests/s, p99 latency and ferry's CPU time
-# per request. Needs wrk (apt-get install wrk).
+# SendMessage load test: replays one signed SendMessage with wrk against, in
+# the same run:
+#   - a bare net/http handler with a canned answer (the ceiling);
+#   - ferry with --iam off (signatures verified, no authorization);
+#   - ferry with --iam enforce, signed by an IAM user whose identity policy
+#     is evaluated on every request.
+# Reports requests/s, p99 latency and each server's CPU time per request.
+# Needs wrk (apt-get install wrk).
 #
 #   bench/run.sh [duration] [connections]
 set -euo pipefail
@@ -16,38 +20,37 @@ go build -o "$out/ferry" ./cmd/ferry
 go build -o "$out/ceiling" ./bench/ceiling
 go build -o "$out/presign" ./bench/presign
 
-"$out/ferry" --listen 127.0.0.1:4566 --log-level warn >"$out/ferry.log" 2>&1 &
-ferry_pid=$!
-"$out/ceiling" --listen 127.0.0.1:4567 &
-ceiling_pid=$!
-for _ in $(seq 50); do curl -fs http://127.0.0.1:4566/_ferry/health >/dev/null 2>&1 && break; sleep 0.1; done
-
-"$out/presign" --endpoint http://127.0.0.1:4566 --out "$out/send.lua"
+"$out/ceiling" --listen 127.0.0.1:4567 & pid_ceiling=$!
+"$out/ferry" --listen 127.0.0.1:4568 --iam off --log-level warn & pid_off=$!
+"$out/ferry" --listen 127.0.0.1:4566 --iam enforce --log-level warn & pid_enforce=$!
+for port in 4566 4568; do
+  for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/_ferry/health" >/dev/null 2>&1 && break; sleep 0.1; done
+done
+"$out/presign" --endpoint http://127.0.0.1:4568 --out "$out/off.lua"
+"$out/presign" --endpoint http://127.0.0.1:4566 --out "$out/enforce.lua" --as-user
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-run_wrk() { wrk -t1 -c"$conns" -d"$duration" --latency -s "$out/send.lua" "$1"; }
-
-echo "== ceiling (bare net/http, canned answer)"
-cbefore=$(cpu_ticks $ceiling_pid)
-run_wrk http://127.0.0.1:4567/ | tee "$out/ceiling.txt"
-cafter=$(cpu_ticks $ceiling_pid)
-echo "== ferry (SigV4 verified, SendMessage stored)"
-before=$(cpu_ticks $ferry_pid)
-run_wrk http://127.0.0.1:4566/ | tee "$out/ferry.txt"
-after=$(cpu_ticks $ferry_pid)
-
-reqs=$(awk '/requests in/ {print $1}' "$out/ferry.txt")
-creqs=$(awk '/requests in/ {print $1}' "$out/ceiling.txt")
-non2xx=$(awk '/Non-2xx/ {print $NF}' "$out/ferry.txt"); non2xx=${non2xx:-0}
 hz=$(getconf CLK_TCK)
-rps_f=$(awk '/Requests\/sec/ {print $2}' "$out/ferry.txt")
-rps_c=$(awk '/Requests\/sec/ {print $2}' "$out/ceiling.txt")
-p99_f=$(awk '$1=="99%" {print $2}' "$out/ferry.txt")
-p99_c=$(awk '$1=="99%" {print $2}' "$out/ceiling.txt")
+summary=()
+# measure NAME PID URL SCRIPT
+measure() {
+  local name=$1 pid=$2 url=$3 script=$4 before after
+  echo "== $name"
+  before=$(cpu_ticks "$pid")
+  wrk -t1 -c"$conns" -d"$duration" --latency -s "$script" "$url" | tee "$out/$name.txt"
+  after=$(cpu_ticks "$pid")
+  summary+=("$(awk -v name="$name" -v t=$((after - before)) -v hz="$hz" '
+    /requests in/ {n=$1} /Requests\/sec/ {rps=$2} $1=="99%" {p99=$2} /Non-2xx/ {bad=$NF}
+    END {printf "%-8s %9.0f req/s  p99 %-8s  CPU %5.1f us/request  non-2xx %d", name, rps, p99, t/hz/n*1e6, bad}' "$out/$name.txt")")
+}
+measure ceiling "$pid_ceiling" http://127.0.0.1:4567/ "$out/off.lua"
+measure off "$pid_off" http://127.0.0.1:4568/ "$out/off.lua"
+measure enforce "$pid_enforce" http://127.0.0.1:4566/ "$out/enforce.lua"
+
 echo
-echo "== summary ($conns connections, $duration)"
-echo "ceiling: $rps_c req/s, p99 $p99_c"
-echo "ferry:   $rps_f req/s, p99 $p99_f, non-2xx $non2xx"
-awk -v f="$rps_f" -v c="$rps_c" 'BEGIN {printf "ferry/ceiling throughput: %.0f%%\n", 100*f/c}'
-awk -v t=$((after - before)) -v hz="$hz" -v n="$reqs" 'BEGIN {printf "ferry CPU per SendMessage: %.1f us\n", t/hz/n*1e6}'
-awk -v t=$((cafter - cbefore)) -v hz="$hz" -v n="$creqs" 'BEGIN {printf "ceiling CPU per request:   %.1f us\n", t/hz/n*1e6}'
+echo "== summary ($conns connections, $duration each)"
+printf '%s\n' "${summary[@]}"
+rps() { awk '/Requests\/sec/ {print $2}' "$out/$1.txt"; }
+awk -v c="$(rps ceiling)" -v o="$(rps off)" -v e="$(rps enforce)" 'BEGIN {
+  printf "ferry (enforce) / ceiling: %.0f%%\n", 100*e/c
+  printf "ferry enforce / off:       %.0f%%\n", 100*e/o }'

@@ -43,11 +43,30 @@ func (f AuditFilter) match(e *AuditEvent) bool {
 		(f.Decision == "" || f.Decision == e.Decision)
 }
 
+// auditRecord is an event as the ring stores it: flat, with the statement
+// inline and an allow's reason left to be worded when the event is read,
+// so that recording a decision allocates nothing.
+type auditRecord struct {
+	AuditEvent
+	policy, sid string
+}
+
+func (r *auditRecord) event() AuditEvent {
+	e := r.AuditEvent
+	if r.policy != "" {
+		e.Statement = &AuditStatement{Policy: r.policy, Sid: r.sid}
+		if e.Reason == "" {
+			e.Reason = "allowed by " + r.policy
+		}
+	}
+	return e
+}
+
 // auditLog keeps the most recent decisions in a fixed ring, so recording one
 // never allocates or grows memory, whatever the request rate.
 type auditLog struct {
 	mu     sync.Mutex
-	events []AuditEvent
+	events []auditRecord
 	next   int  // slot the next event goes to
 	full   bool // the ring has wrapped
 }
@@ -55,10 +74,10 @@ type auditLog struct {
 const auditCapacity = 10000
 
 func newAuditLog(capacity int) *auditLog {
-	return &auditLog{events: make([]AuditEvent, capacity)}
+	return &auditLog{events: make([]auditRecord, capacity)}
 }
 
-func (a *auditLog) record(e AuditEvent) {
+func (a *auditLog) record(e auditRecord) {
 	a.mu.Lock()
 	a.events[a.next] = e
 	a.next++
@@ -72,17 +91,18 @@ func (a *auditLog) record(e AuditEvent) {
 func (a *auditLog) query(f AuditFilter) []AuditEvent {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	var ordered []AuditEvent
-	if a.full {
-		ordered = append(ordered, a.events[a.next:]...)
-	}
-	ordered = append(ordered, a.events[:a.next]...)
-	out := ordered[:0]
-	for i := range ordered {
-		if f.match(&ordered[i]) {
-			out = append(out, ordered[i])
+	var out []AuditEvent
+	add := func(records []auditRecord) {
+		for i := range records {
+			if f.match(&records[i].AuditEvent) {
+				out = append(out, records[i].event())
+			}
 		}
 	}
+	if a.full {
+		add(a.events[a.next:])
+	}
+	add(a.events[:a.next])
 	if f.Limit > 0 && len(out) > f.Limit {
 		out = out[len(out)-f.Limit:]
 	}

@@ -12,7 +12,7 @@ func TestAuditLogRingAndFilters(t *testing.T) {
 		if i%2 == 1 {
 			d = "Deny"
 		}
-		a.record(AuditEvent{RequestID: strconv.Itoa(i), Account: "111111111111", Decision: d, Action: "sqs:SendMessage"})
+		a.record(auditRecord{AuditEvent: AuditEvent{RequestID: strconv.Itoa(i), Account: "111111111111", Decision: d, Action: "sqs:SendMessage"}})
 	}
 	ids := func(events []AuditEvent) string {
 		s := ""

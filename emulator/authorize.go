@@ -54,7 +54,7 @@ func (s *Server) authorize(ctx context.Context, svc *api.Service, action *api.Ac
 	// A root acting on its own account with no policy in play needs no
 	// context; everything else gets the full request context.
 	if pin.Identity != nil || pin.Boundary != nil || pin.Session != nil || pin.Resource != nil {
-		pin.Request.Conditions = conditionContext(req, &target, owner)
+		pin.Request.Conditions = conditionContext(req, &target, owner, s.timeStrings(req.Time))
 	}
 	dec := policy.Evaluate(&pin)
 	s.recordDecision(req, action.IAMAction, target.ARN, dec)
@@ -76,12 +76,17 @@ func (s *Server) authorize(ctx context.Context, svc *api.Service, action *api.Ac
 // made directly by a principal, plus the target's own keys. Keys are
 // lower-cased: condition key names are case-insensitive.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
-func conditionContext(req *api.Request, t *api.Target, owner string) map[string][]string {
+func conditionContext(req *api.Request, t *api.Target, owner string, now *requestTimes) map[string][]string {
 	p := &req.Principal
-	m := make(map[string][]string, 16+len(p.Tags)+len(t.Tags)+len(t.Conditions))
+	n := 16 + len(p.Tags) + len(t.Tags)
+	m := make(map[string][]string, n+len(t.Conditions))
+	// Every single value shares one backing array: one allocation, not one
+	// per key, on a path every authorized request takes.
+	values := make([]string, 0, n)
 	set := func(k, v string) {
 		if v != "" {
-			m[k] = []string{v}
+			values = append(values, v)
+			m[k] = values[len(values)-1 : len(values) : len(values)]
 		}
 	}
 	principalARN := p.ARN
@@ -97,8 +102,8 @@ func conditionContext(req *api.Request, t *api.Target, owner string) map[string]
 	}
 	set("aws:sourceidentity", p.SourceIdentity)
 	set("aws:securetransport", strconv.FormatBool(req.Scheme == "https"))
-	set("aws:currenttime", req.Time.UTC().Format(time.RFC3339))
-	set("aws:epochtime", strconv.FormatInt(req.Time.Unix(), 10))
+	set("aws:currenttime", now.iso)
+	set("aws:epochtime", now.epoch)
 	set("aws:sourceip", req.SourceIP)
 	set("aws:requestedregion", req.Region)
 	set("aws:principalisawsservice", strconv.FormatBool(p.Type == api.PrincipalService))
@@ -117,25 +122,41 @@ func conditionContext(req *api.Request, t *api.Target, owner string) map[string]
 }
 
 func (s *Server) recordDecision(req *api.Request, action, resource string, dec policy.Decision) {
-	e := AuditEvent{
+	r := auditRecord{AuditEvent: AuditEvent{
 		Time: req.Time, RequestID: req.ID, Account: req.Principal.Account, Principal: req.Principal.ARN,
 		Action: action, Resource: resource, Decision: "Allow", Enforced: s.cfg.IAMMode == "enforce",
-	}
+	}}
 	if dec.By != nil {
-		e.Statement = &AuditStatement{Policy: dec.By.Policy, Sid: dec.By.Sid}
+		r.policy, r.sid = dec.By.Policy, dec.By.Sid // an allow's reason is worded from these when read
 	}
 	switch {
-	case dec.Allowed && dec.By != nil:
-		e.Reason = "allowed by " + dec.By.Policy
-	case dec.Allowed:
-		e.Reason = "the account root may act on its own account's resources"
-	default:
-		e.Decision = "Deny"
-		e.Reason = dec.Message(req.Principal.ARN, action, resource)
+	case dec.Allowed && dec.By == nil:
+		r.Reason = "the account root may act on its own account's resources"
+	case !dec.Allowed:
+		r.Decision = "Deny"
+		r.Reason = dec.Message(req.Principal.ARN, action, resource)
 	}
-	s.audit.record(e)
+	s.audit.record(r)
 	if s.cfg.IAMMode == "audit" {
+		e := r.event()
 		s.log.Info("authorization", "requestId", e.RequestID, "principal", e.Principal, "action", action,
 			"resource", resource, "decision", e.Decision, "reason", e.Reason)
 	}
+}
+
+// requestTimes are a second's aws:CurrentTime and aws:EpochTime, formatted
+// once per second rather than once per request.
+type requestTimes struct {
+	second     int64
+	iso, epoch string
+}
+
+func (s *Server) timeStrings(t time.Time) *requestTimes {
+	sec := t.Unix()
+	if c := s.times.Load(); c != nil && c.second == sec {
+		return c
+	}
+	c := &requestTimes{second: sec, iso: t.UTC().Format(time.RFC3339), epoch: strconv.FormatInt(sec, 10)}
+	s.times.Store(c)
+	return c
 }

@@ -53,6 +53,7 @@ type Server struct {
 	inFlight atomic.Int64 // AWS API requests being served
 	roots    sync.Map     // access key -> Identity of an account root
 	audit    *auditLog
+	times    atomic.Pointer[requestTimes] // this second's condition-key times
 	identity IdentityPolicies
 
 	http     *http.Server

@@ -53,13 +53,16 @@ func FuzzDecodeJSON(f *testing.F) {
 
 // signedRequest builds a request signed as the root of 000000000000.
 func signedRequest(tb testing.TB, target, contentType string, body []byte) *http.Request {
+	return signedRequestAs(tb, aws.Credentials{AccessKeyID: "test", SecretAccessKey: "test"}, target, contentType, body)
+}
+
+func signedRequestAs(tb testing.TB, creds aws.Credentials, target, contentType string, body []byte) *http.Request {
 	req := httptest.NewRequest("POST", "http://127.0.0.1:4566/", bytes.NewReader(body))
 	req.Header.Set("Content-Type", contentType)
 	if target != "" {
 		req.Header.Set("X-Amz-Target", target)
 	}
 	sum := sha256.Sum256(body)
-	creds := aws.Credentials{AccessKeyID: "test", SecretAccessKey: "test"}
 	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "sqs", "us-east-1", time.Now()); err != nil {
 		tb.Fatal(err)
 	}

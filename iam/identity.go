@@ -50,7 +50,43 @@ func (s *Service) Lookup(accessKeyID string) (api.Identity, bool) {
 //
 // Inline policies are named "user/alice inline policy p1", managed ones
 // by their ARNs.
+//
+// The set is asked for on every authorized request, so it is cached per
+// principal until IAM state next changes.
 func (s *Service) PoliciesFor(p api.Principal) (identity []policy.NamedPolicy, boundary *policy.NamedPolicy) {
+	// The unique id (AIDA… of a user, AROA… of a role) tells a re-created
+	// user or role from the one a principal was authenticated as.
+	var key, uniqueID string
+	switch p.Type {
+	case api.PrincipalUser:
+		key, uniqueID = p.UserID, p.UserID
+	case api.PrincipalAssumedRole:
+		key = p.RoleARN
+		uniqueID, _, _ = strings.Cut(p.UserID, ":")
+	default:
+		return nil, nil
+	}
+	gen := s.generation.Load()
+	if v, ok := s.policySets.Load(key); ok {
+		if ps := v.(*policySet); ps.generation == gen && ps.uniqueID == uniqueID {
+			return ps.identity, ps.boundary
+		}
+	}
+	identity, boundary = s.policiesFor(p)
+	s.policySets.Store(key, &policySet{generation: gen, uniqueID: uniqueID, identity: identity, boundary: boundary})
+	return identity, boundary
+}
+
+// policySet is a principal's cached identity policies, valid while IAM's
+// generation is unchanged.
+type policySet struct {
+	generation uint64
+	uniqueID   string
+	identity   []policy.NamedPolicy
+	boundary   *policy.NamedPolicy
+}
+
+func (s *Service) policiesFor(p api.Principal) (identity []policy.NamedPolicy, boundary *policy.NamedPolicy) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	a := s.account(p.Account)

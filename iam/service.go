@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ferry-emulator/ferry/emulator/api"
@@ -42,6 +43,11 @@ type Service struct {
 	mu       sync.RWMutex
 	accounts map[string]*account
 	keys     map[string]keyOwner // access key id -> its user
+
+	// generation counts changes to IAM state (bumped under mu), so that a
+	// principal's cached policy set is known stale after any change.
+	generation atomic.Uint64
+	policySets sync.Map // principal cache key -> *policySet
 }
 
 // account is one account's IAM entities, each map by lower-case name (IAM
@@ -106,6 +112,7 @@ func (s *Service) Reset() {
 	s.mu.Lock()
 	s.accounts = map[string]*account{}
 	s.keys = map[string]keyOwner{}
+	s.generation.Add(1)
 	s.mu.Unlock()
 }
 
@@ -136,6 +143,7 @@ func (s *Service) commitIn(accountID string, writes []persist.Write, publish fun
 		}
 	}
 	publish(a)
+	s.generation.Add(1)
 	return nil
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 )
 
@@ -28,6 +29,7 @@ func main() {
 	endpoint := flag.String("endpoint", "http://127.0.0.1:4566", "ferry's endpoint")
 	queue := flag.String("queue", "load", "queue to create and send to")
 	out := flag.String("out", "sendmessage.lua", "wrk script to write")
+	asUser := flag.Bool("as-user", false, "sign as an IAM user whose identity policy allows the send, so every request evaluates a policy")
 	flag.Parse()
 
 	ctx := context.Background()
@@ -39,6 +41,9 @@ func main() {
 	q, err := client.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: queue})
 	if err != nil {
 		log.Fatalf("create queue: %v", err)
+	}
+	if *asUser {
+		creds = loadUser(ctx, *endpoint, creds)
 	}
 	body := []byte(fmt.Sprintf(`{"QueueUrl":%q,"MessageBody":"hello from the load test"}`, *q.QueueUrl))
 	req, _ := http.NewRequest("POST", *endpoint+"/", bytes.NewReader(body))
@@ -66,4 +71,26 @@ func main() {
 
 func luaString(s string) string {
 	return "\"" + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s) + "\""
+}
+
+// loadUser creates an IAM user allowed to send to any queue by an inline
+// policy with a condition, and returns its access key.
+func loadUser(ctx context.Context, endpoint string, root aws.Credentials) aws.Credentials {
+	c := iam.New(iam.Options{Region: "us-east-1", BaseEndpoint: &endpoint, Credentials: credentials.StaticCredentialsProvider{Value: root}})
+	name := "loadgen"
+	if _, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: &name}); err != nil {
+		log.Fatalf("create user: %v", err)
+	}
+	doc := `{"Version":"2012-10-17","Statement":[
+		{"Sid":"Send","Effect":"Allow","Action":["sqs:SendMessage","sqs:GetQueueUrl"],"Resource":"arn:aws:sqs:*:000000000000:*",
+		 "Condition":{"Bool":{"aws:SecureTransport":"false"}}},
+		{"Sid":"NoDelete","Effect":"Deny","Action":"sqs:DeleteQueue","Resource":"*"}]}`
+	if _, err := c.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: &name, PolicyName: aws.String("send"), PolicyDocument: &doc}); err != nil {
+		log.Fatalf("put user policy: %v", err)
+	}
+	key, err := c.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: &name})
+	if err != nil {
+		log.Fatalf("create access key: %v", err)
+	}
+	return aws.Credentials{AccessKeyID: *key.AccessKey.AccessKeyId, SecretAccessKey: *key.AccessKey.SecretAccessKey}
 }
