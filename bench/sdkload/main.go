@@ -128,11 +128,12 @@ func wake(ctx context.Context, c *sqs.Client, trials int) {
 		got := make(chan time.Time, 1)
 		go func() {
 			out, err := c.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: &url, WaitTimeSeconds: 20})
+			returned := time.Now()
 			if err != nil || len(out.Messages) != 1 {
 				log.Fatalf("long poll: %v", err)
 			}
 			c.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: &url, ReceiptHandle: out.Messages[0].ReceiptHandle})
-			got <- time.Now()
+			got <- returned
 		}()
 		time.Sleep(20 * time.Millisecond) // let the poll reach the server and wait
 		// The send's own round trip is part of the figure: the time from
