@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"reflect"
 	"sync"
 
 	"github.com/ferry-emulator/ferry/emulator/api"
@@ -17,6 +18,12 @@ import (
 func decodeJSON(body []byte, dst any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil
+	}
+	if f, ok := dst.(api.FlatJSONDecoder); ok {
+		if api.DecodeFlatJSON(body, f) {
+			return nil
+		}
+		reflect.ValueOf(dst).Elem().SetZero() // undo a partial fast decode
 	}
 	if err := json.Unmarshal(body, dst); err != nil {
 		var te *json.UnmarshalTypeError

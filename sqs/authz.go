@@ -33,6 +33,7 @@ func byQueueURL[In any, P interface {
 		if err != nil {
 			return api.Target{}, err
 		}
+		req.Resolved = q
 		t := q.target()
 		t.SameAccountOnly = sameAccountOnly
 		return t, nil

@@ -167,6 +167,14 @@ func (s *Service) queuesIn(account, regionName string) []*Queue {
 // queueFromURL resolves a QueueUrl parameter. Query-protocol clients may
 // leave it out and address the queue by the request path instead.
 func (s *Service) queueFromURL(req *api.Request, raw string) (*Queue, *api.Error) {
+	if q, ok := req.Resolved.(*Queue); ok {
+		// Authorization already resolved this request's queue; it only
+		// needs to still be the registered one (not deleted since).
+		if s.lookup(queueRef{q.Account, q.Region, q.Name}) == q {
+			return q, nil
+		}
+		return nil, errQueueDoesNotExist()
+	}
 	if raw == "" {
 		if req.Protocol == api.ProtocolQuery && strings.Count(strings.Trim(req.Path, "/"), "/") == 1 {
 			raw = "http://localhost" + req.Path

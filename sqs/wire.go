@@ -158,6 +158,46 @@ type sendMessageInput struct {
 	MessageGroupID          *string                          `json:"MessageGroupId" query:"MessageGroupId"`
 }
 
+// SetJSONMember takes the members a plain SendMessage carries, so that the
+// common request decodes without reflection; anything else (attributes)
+// goes through encoding/json. Names match exactly here, and the fallback
+// handles encoding/json's case-insensitive matches.
+func (in *sendMessageInput) SetJSONMember(name, value []byte, str bool) bool {
+	switch string(name) {
+	case "QueueUrl":
+		if str {
+			in.QueueURL = string(value)
+			return true
+		}
+	case "MessageBody":
+		if str {
+			s := string(value)
+			in.MessageBody = &s
+			return true
+		}
+	case "MessageGroupId":
+		if str {
+			s := string(value)
+			in.MessageGroupID = &s
+			return true
+		}
+	case "MessageDeduplicationId":
+		if str {
+			s := string(value)
+			in.MessageDeduplicationID = &s
+			return true
+		}
+	case "DelaySeconds":
+		if !str {
+			if n, ok := api.ParseJSONInt(value); ok && n == int(int32(n)) {
+				in.DelaySeconds = &n
+				return true
+			}
+		}
+	}
+	return false
+}
+
 type sendMessageOutput struct {
 	MD5OfMessageBody             string `json:"MD5OfMessageBody" xml:"MD5OfMessageBody"`
 	MD5OfMessageAttributes       string `json:"MD5OfMessageAttributes,omitempty" xml:"MD5OfMessageAttributes,omitempty"`

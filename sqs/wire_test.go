@@ -2,7 +2,10 @@ package sqs
 
 import (
 	"encoding/json"
+	"reflect"
 	"testing"
+
+	"github.com/ferry-emulator/ferry/emulator/api"
 )
 
 // The hand-written JSON of the hottest result must be what encoding/json
@@ -20,6 +23,33 @@ func FuzzSendMessageOutputJSON(f *testing.F) {
 		}
 		if got := o.AppendJSON(nil); string(got) != string(want) {
 			t.Fatalf("AppendJSON = %s\nencoding/json = %s", got, want)
+		}
+	})
+}
+
+// Whatever the fast path accepts, it must decode exactly as encoding/json.
+func FuzzSendMessageInputFlatJSON(f *testing.F) {
+	for _, s := range []string{
+		`{"QueueUrl":"http://localhost:4566/000000000000/q","MessageBody":"hello"}`,
+		` { "QueueUrl" : "u" , "MessageBody" : "日本語", "DelaySeconds" : 5 } `,
+		`{"MessageBody":"a","MessageBody":"b"}`,
+		`{"queueurl":"u"}`, `{"DelaySeconds":-0}`, `{"DelaySeconds":012}`, `{"DelaySeconds":99999999999}`,
+		`{"MessageBody":"tab\there"}`, `{"MessageBody":"esc\"aped"}`, `{}`, `{"MessageGroupId":"g","MessageDeduplicationId":"d"}`,
+		`{"MessageAttributes":{}}`, `{"MessageBody":null}`, `{"QueueUrl":"\xff"}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var fast sendMessageInput
+		if !api.DecodeFlatJSON(body, &fast) {
+			return
+		}
+		var slow sendMessageInput
+		if err := json.Unmarshal(body, &slow); err != nil {
+			t.Fatalf("fast path accepted %q, encoding/json refuses it: %v", body, err)
+		}
+		if !reflect.DeepEqual(fast, slow) {
+			t.Fatalf("%q: fast %+v, encoding/json %+v", body, fast, slow)
 		}
 	})
 }

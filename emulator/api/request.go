@@ -63,4 +63,9 @@ type Request struct {
 	Protocol    Protocol
 	SourceIP    string
 	Log         *slog.Logger
+
+	// Resolved is what target resolution found (a service's own resource,
+	// such as a queue), left for the handler so it is not looked up twice.
+	// Nil when authorization is off or the action resolves nothing.
+	Resolved any
 }
