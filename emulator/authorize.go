@@ -61,7 +61,11 @@ func (s *Server) authorize(ctx context.Context, svc *api.Service, action *api.Ac
 	if dec.Allowed || s.cfg.IAMMode == "audit" {
 		return nil
 	}
-	msg := dec.Message(p.ARN, action.IAMAction, target.ARN)
+	named := action.IAMAction
+	if svc.LowerCaseDeniedAction {
+		named = strings.ToLower(named)
+	}
+	msg := dec.Message(p.ARN, named, target.ARN)
 	if dec.By != nil && dec.By.Sid != "" {
 		// Trainers want the statement, which AWS's text leaves out.
 		msg += " (statement " + strconv.Quote(dec.By.Sid) + " in " + dec.By.Policy + ")"

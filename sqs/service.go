@@ -57,15 +57,16 @@ func New(cfg Config) (*Service, error) {
 	s := &Service{store: cfg.Store, log: cfg.Log, now: cfg.Now, regions: map[regionKey]*region{}}
 	s.moves = newMoveTasks(s)
 	s.api = &api.Service{
-		Denied:          api.AccessDenied,
-		SigningName:     "sqs",
-		TargetPrefix:    "AmazonSQS",
-		JSONVersion:     "1.0",
-		JSONNamespace:   "com.amazonaws.sqs",
-		XMLNamespace:    "http://queue.amazonaws.com/doc/2012-11-05/",
-		QueryProtocol:   true,
-		QueryCompatible: true,
-		Actions:         s.actions(),
+		Denied:                api.AccessDenied,
+		LowerCaseDeniedAction: true,
+		SigningName:           "sqs",
+		TargetPrefix:          "AmazonSQS",
+		JSONVersion:           "1.0",
+		JSONNamespace:         "com.amazonaws.sqs",
+		XMLNamespace:          "http://queue.amazonaws.com/doc/2012-11-05/",
+		QueryProtocol:         true,
+		QueryCompatible:       true,
+		Actions:               s.actions(),
 	}
 	if err := s.restore(); err != nil {
 		return nil, err

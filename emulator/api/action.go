@@ -51,6 +51,9 @@ type Service struct {
 	// Denied builds the service's access-denied error from AWS's message
 	// ("User: … is not authorized to perform: …"); default AccessDenied.
 	Denied func(message string) *Error
+	// LowerCaseDeniedAction: the service writes the action in lower case in
+	// that message, as SQS does (sqs:sendmessage).
+	LowerCaseDeniedAction bool
 }
 
 // Table indexes actions by name.
