@@ -37,7 +37,7 @@ type createAccessKeyInput struct {
 	UserName string
 }
 
-func (in *createAccessKeyInput) target() ref { return ref{kind: kindUser, name: in.UserName} }
+func (in *createAccessKeyInput) target() ref { return users.ref(in.UserName) }
 
 type createAccessKeyOutput struct {
 	AccessKey accessKeyXML `xml:"AccessKey"`
@@ -62,7 +62,7 @@ func (s *Service) createAccessKey(_ context.Context, req *api.Request, in *creat
 		Status: statusActive, Created: s.now(),
 	}
 	var out createAccessKeyOutput
-	cerr := s.changeUser(req, name, func(u *user) *api.Error {
+	cerr := users.change(s, req, name, func(u *user) *api.Error {
 		if len(u.Keys) >= maxKeysPerUser {
 			return errLimitExceeded("Cannot exceed quota for AccessKeysPerUser: %d", maxKeysPerUser)
 		}
@@ -90,7 +90,7 @@ type deleteAccessKeyInput struct {
 	AccessKeyId string
 }
 
-func (in *deleteAccessKeyInput) target() ref { return ref{kind: kindUser, name: in.UserName} }
+func (in *deleteAccessKeyInput) target() ref { return users.ref(in.UserName) }
 
 func (in *deleteAccessKeyInput) validate() *api.Error {
 	var v validation
@@ -107,7 +107,7 @@ func (s *Service) deleteAccessKey(_ context.Context, req *api.Request, in *delet
 	if err != nil {
 		return nil, err
 	}
-	return nil, s.changeUser(req, name, func(u *user) *api.Error {
+	return nil, users.change(s, req, name, func(u *user) *api.Error {
 		i, err := keyOfUser(u, in.AccessKeyId)
 		if err != nil {
 			return err
@@ -123,7 +123,7 @@ type updateAccessKeyInput struct {
 	Status      string
 }
 
-func (in *updateAccessKeyInput) target() ref { return ref{kind: kindUser, name: in.UserName} }
+func (in *updateAccessKeyInput) target() ref { return users.ref(in.UserName) }
 
 func (in *updateAccessKeyInput) validate() *api.Error {
 	var v validation
@@ -147,7 +147,7 @@ func (s *Service) updateAccessKey(_ context.Context, req *api.Request, in *updat
 	if err != nil {
 		return nil, err
 	}
-	return nil, s.changeUser(req, name, func(u *user) *api.Error {
+	return nil, users.change(s, req, name, func(u *user) *api.Error {
 		i, err := keyOfUser(u, in.AccessKeyId)
 		if err != nil {
 			return err
@@ -163,7 +163,7 @@ type listAccessKeysInput struct {
 	MaxItems *int32
 }
 
-func (in *listAccessKeysInput) target() ref { return ref{kind: kindUser, name: in.UserName} }
+func (in *listAccessKeysInput) target() ref { return users.ref(in.UserName) }
 
 type listAccessKeysOutput struct {
 	AccessKeyMetadata members[accessKeyXML] `xml:"AccessKeyMetadata"`
@@ -191,7 +191,7 @@ func (s *Service) listAccessKeys(_ context.Context, req *api.Request, in *listAc
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	u, err := s.lookupUser(req.Account, name)
+	u, err := users.lookup(s, req.Account, name)
 	if err != nil {
 		return nil, err
 	}

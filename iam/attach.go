@@ -12,45 +12,64 @@ import (
 // Attaching an attached policy again changes nothing, as in AWS.
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_AttachUserPolicy.html
 
-// attach adds arn to list; quota names the entity kind in AWS's message.
-func (s *Service) attach(req *api.Request, list []string, arn, quota string) ([]string, *api.Error) {
-	p, err := s.attachablePolicy(req, arn)
-	if err != nil {
-		return nil, err
-	}
-	if slices.Contains(list, p.arn()) {
-		return list, nil
-	}
-	if len(list) >= maxAttached {
-		return nil, errLimitExceeded("Cannot exceed quota for %s: %d", quota, maxAttached)
-	}
-	return append(slices.Clone(list), p.arn()), nil
-}
-
-func detach(list []string, arn string) ([]string, *api.Error) {
-	i := slices.Index(list, arn)
-	if i < 0 {
-		return nil, errNoSuchEntity("Policy %s was not found.", arn)
-	}
-	return slices.Delete(slices.Clone(list), i, i+1), nil
-}
-
-func validateAttachment(entityMember, entity string, entityMax int, arn string) *api.Error {
-	var v validation
-	v.name(entity, entityMember, entityMax)
+func (t *entityType[E]) validateAttachment(name, arn string) *api.Error {
+	v := t.validation(name)
 	v.arn(arn, "policyArn")
 	return v.err()
 }
 
-// listAttached pages through attached policies, in name order.
-func (s *Service) listAttached(list []string, pathPrefix, marker string, maxItems *int32) (*listAttachedOutput, *api.Error) {
-	var v validation
-	v.path(pathPrefix, "pathPrefix")
-	if err := v.err(); err != nil {
+func (t *entityType[E]) attach(s *Service, req *api.Request, name, arn string) error {
+	if err := t.validateAttachment(name, arn); err != nil {
+		return err
+	}
+	return t.change(s, req, name, func(e E) *api.Error {
+		list := e.parts().attached
+		p, err := s.attachablePolicy(req, arn)
+		if err != nil {
+			return err
+		}
+		if slices.Contains(*list, p.arn()) {
+			return nil
+		}
+		if len(*list) >= maxAttached {
+			return errLimitExceeded("Cannot exceed quota for PoliciesPer%s: %d", t.title, maxAttached)
+		}
+		*list = append(*list, p.arn())
+		return nil
+	})
+}
+
+func (t *entityType[E]) detach(s *Service, req *api.Request, name, arn string) error {
+	if err := t.validateAttachment(name, arn); err != nil {
+		return err
+	}
+	return t.change(s, req, name, func(e E) *api.Error {
+		list := e.parts().attached
+		i := slices.Index(*list, arn)
+		if i < 0 {
+			return errNoSuchEntity("Policy %s was not found.", arn)
+		}
+		*list = slices.Delete(*list, i, i+1)
+		return nil
+	})
+}
+
+// listAttached pages through an entity's attached policies, in name order.
+func (t *entityType[E]) listAttached(s *Service, req *api.Request, name, pathPrefix, marker string, maxItems *int32) (*listAttachedOutput, error) {
+	if err := t.validation(name).err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	e, err := t.lookup(s, req.Account, name)
+	if err != nil {
+		return nil, err
+	}
+	if err := validatePathPrefix(pathPrefix); err != nil {
 		return nil, err
 	}
 	byKey := map[string]*managedPolicy{}
-	for _, arn := range list {
+	for _, arn := range *e.parts().attached {
 		if p := s.policyByARN(arn); p != nil && hasPathPrefix(p.Path, pathPrefix) {
 			byKey[lower(p.Name)+"\x00"+arn] = p
 		}
@@ -73,7 +92,7 @@ type attachUserPolicyInput struct {
 }
 
 func (in *attachUserPolicyInput) validate() *api.Error {
-	return validateAttachment("userName", in.UserName, maxUserName, in.PolicyArn)
+	return users.validateAttachment(in.UserName, in.PolicyArn)
 }
 
 func (in *attachUserPolicyInput) target() ref {
@@ -81,13 +100,7 @@ func (in *attachUserPolicyInput) target() ref {
 }
 
 func (s *Service) attachUserPolicy(_ context.Context, req *api.Request, in *attachUserPolicyInput) (*struct{}, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	return nil, s.changeUser(req, in.UserName, func(u *user) (err *api.Error) {
-		u.Attached, err = s.attach(req, u.Attached, in.PolicyArn, "PoliciesPerUser")
-		return err
-	})
+	return nil, users.attach(s, req, in.UserName, in.PolicyArn)
 }
 
 type detachUserPolicyInput struct {
@@ -96,7 +109,7 @@ type detachUserPolicyInput struct {
 }
 
 func (in *detachUserPolicyInput) validate() *api.Error {
-	return validateAttachment("userName", in.UserName, maxUserName, in.PolicyArn)
+	return users.validateAttachment(in.UserName, in.PolicyArn)
 }
 
 func (in *detachUserPolicyInput) target() ref {
@@ -104,13 +117,7 @@ func (in *detachUserPolicyInput) target() ref {
 }
 
 func (s *Service) detachUserPolicy(_ context.Context, req *api.Request, in *detachUserPolicyInput) (*struct{}, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	return nil, s.changeUser(req, in.UserName, func(u *user) (err *api.Error) {
-		u.Attached, err = detach(u.Attached, in.PolicyArn)
-		return err
-	})
+	return nil, users.detach(s, req, in.UserName, in.PolicyArn)
 }
 
 type listAttachedUserPoliciesInput struct {
@@ -120,29 +127,14 @@ type listAttachedUserPoliciesInput struct {
 	MaxItems   *int32
 }
 
-func (in *listAttachedUserPoliciesInput) target() ref { return ref{kind: kindUser, name: in.UserName} }
+func (in *listAttachedUserPoliciesInput) target() ref { return users.ref(in.UserName) }
 
 func (in *listAttachedUserPoliciesInput) validate() *api.Error {
-	var v validation
-	v.name(in.UserName, "userName", maxUserName)
-	return v.err()
+	return users.validation(in.UserName).err()
 }
 
 func (s *Service) listAttachedUserPolicies(_ context.Context, req *api.Request, in *listAttachedUserPoliciesInput) (*listAttachedOutput, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	u, err := s.lookupUser(req.Account, in.UserName)
-	if err != nil {
-		return nil, err
-	}
-	out, err := s.listAttached(u.Attached, in.PathPrefix, in.Marker, in.MaxItems)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return users.listAttached(s, req, in.UserName, in.PathPrefix, in.Marker, in.MaxItems)
 }
 
 type attachGroupPolicyInput struct {
@@ -151,7 +143,7 @@ type attachGroupPolicyInput struct {
 }
 
 func (in *attachGroupPolicyInput) validate() *api.Error {
-	return validateAttachment("groupName", in.GroupName, maxGroupName, in.PolicyArn)
+	return groups.validateAttachment(in.GroupName, in.PolicyArn)
 }
 
 func (in *attachGroupPolicyInput) target() ref {
@@ -159,13 +151,7 @@ func (in *attachGroupPolicyInput) target() ref {
 }
 
 func (s *Service) attachGroupPolicy(_ context.Context, req *api.Request, in *attachGroupPolicyInput) (*struct{}, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	return nil, s.changeGroup(req, in.GroupName, func(g *group) (err *api.Error) {
-		g.Attached, err = s.attach(req, g.Attached, in.PolicyArn, "PoliciesPerGroup")
-		return err
-	})
+	return nil, groups.attach(s, req, in.GroupName, in.PolicyArn)
 }
 
 type detachGroupPolicyInput struct {
@@ -174,7 +160,7 @@ type detachGroupPolicyInput struct {
 }
 
 func (in *detachGroupPolicyInput) validate() *api.Error {
-	return validateAttachment("groupName", in.GroupName, maxGroupName, in.PolicyArn)
+	return groups.validateAttachment(in.GroupName, in.PolicyArn)
 }
 
 func (in *detachGroupPolicyInput) target() ref {
@@ -182,13 +168,7 @@ func (in *detachGroupPolicyInput) target() ref {
 }
 
 func (s *Service) detachGroupPolicy(_ context.Context, req *api.Request, in *detachGroupPolicyInput) (*struct{}, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	return nil, s.changeGroup(req, in.GroupName, func(g *group) (err *api.Error) {
-		g.Attached, err = detach(g.Attached, in.PolicyArn)
-		return err
-	})
+	return nil, groups.detach(s, req, in.GroupName, in.PolicyArn)
 }
 
 type listAttachedGroupPoliciesInput struct {
@@ -199,30 +179,15 @@ type listAttachedGroupPoliciesInput struct {
 }
 
 func (in *listAttachedGroupPoliciesInput) target() ref {
-	return ref{kind: kindGroup, name: in.GroupName}
+	return groups.ref(in.GroupName)
 }
 
 func (in *listAttachedGroupPoliciesInput) validate() *api.Error {
-	var v validation
-	v.name(in.GroupName, "groupName", maxGroupName)
-	return v.err()
+	return groups.validation(in.GroupName).err()
 }
 
 func (s *Service) listAttachedGroupPolicies(_ context.Context, req *api.Request, in *listAttachedGroupPoliciesInput) (*listAttachedOutput, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	g, err := s.lookupGroup(req.Account, in.GroupName)
-	if err != nil {
-		return nil, err
-	}
-	out, err := s.listAttached(g.Attached, in.PathPrefix, in.Marker, in.MaxItems)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return groups.listAttached(s, req, in.GroupName, in.PathPrefix, in.Marker, in.MaxItems)
 }
 
 type attachRolePolicyInput struct {
@@ -231,7 +196,7 @@ type attachRolePolicyInput struct {
 }
 
 func (in *attachRolePolicyInput) validate() *api.Error {
-	return validateAttachment("roleName", in.RoleName, maxRoleName, in.PolicyArn)
+	return roles.validateAttachment(in.RoleName, in.PolicyArn)
 }
 
 func (in *attachRolePolicyInput) target() ref {
@@ -239,13 +204,7 @@ func (in *attachRolePolicyInput) target() ref {
 }
 
 func (s *Service) attachRolePolicy(_ context.Context, req *api.Request, in *attachRolePolicyInput) (*struct{}, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	return nil, s.changeRole(req, in.RoleName, func(r *role) (err *api.Error) {
-		r.Attached, err = s.attach(req, r.Attached, in.PolicyArn, "PoliciesPerRole")
-		return err
-	})
+	return nil, roles.attach(s, req, in.RoleName, in.PolicyArn)
 }
 
 type detachRolePolicyInput struct {
@@ -254,7 +213,7 @@ type detachRolePolicyInput struct {
 }
 
 func (in *detachRolePolicyInput) validate() *api.Error {
-	return validateAttachment("roleName", in.RoleName, maxRoleName, in.PolicyArn)
+	return roles.validateAttachment(in.RoleName, in.PolicyArn)
 }
 
 func (in *detachRolePolicyInput) target() ref {
@@ -262,13 +221,7 @@ func (in *detachRolePolicyInput) target() ref {
 }
 
 func (s *Service) detachRolePolicy(_ context.Context, req *api.Request, in *detachRolePolicyInput) (*struct{}, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	return nil, s.changeRole(req, in.RoleName, func(r *role) (err *api.Error) {
-		r.Attached, err = detach(r.Attached, in.PolicyArn)
-		return err
-	})
+	return nil, roles.detach(s, req, in.RoleName, in.PolicyArn)
 }
 
 type listAttachedRolePoliciesInput struct {
@@ -278,27 +231,12 @@ type listAttachedRolePoliciesInput struct {
 	MaxItems   *int32
 }
 
-func (in *listAttachedRolePoliciesInput) target() ref { return ref{kind: kindRole, name: in.RoleName} }
+func (in *listAttachedRolePoliciesInput) target() ref { return roles.ref(in.RoleName) }
 
 func (in *listAttachedRolePoliciesInput) validate() *api.Error {
-	var v validation
-	v.name(in.RoleName, "roleName", maxRoleName)
-	return v.err()
+	return roles.validation(in.RoleName).err()
 }
 
 func (s *Service) listAttachedRolePolicies(_ context.Context, req *api.Request, in *listAttachedRolePoliciesInput) (*listAttachedOutput, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	r, err := s.lookupRole(req.Account, in.RoleName)
-	if err != nil {
-		return nil, err
-	}
-	out, err := s.listAttached(r.Attached, in.PathPrefix, in.Marker, in.MaxItems)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return roles.listAttached(s, req, in.RoleName, in.PathPrefix, in.Marker, in.MaxItems)
 }

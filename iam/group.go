@@ -43,15 +43,6 @@ func (g *group) xml(account string) groupXML {
 	return groupXML{Path: g.Path, GroupName: g.Name, GroupID: g.ID, Arn: g.arn(account), CreateDate: isoTime(g.Created)}
 }
 
-func (s *Service) lookupGroup(account, name string) (*group, *api.Error) {
-	if a := s.account(account); a != nil {
-		if g := a.groups[lower(name)]; g != nil {
-			return g, nil
-		}
-	}
-	return nil, errNoSuchEntity("The group with name %s cannot be found.", name)
-}
-
 func groupWrite(account, name string, g *group) persist.Write {
 	return recordWrite(account, recordGroup, name, g)
 }
@@ -82,8 +73,7 @@ type groupOutput struct {
 }
 
 func (in *createGroupInput) validate() *api.Error {
-	var v validation
-	v.name(in.GroupName, "groupName", maxGroupName)
+	v := groups.validation(in.GroupName)
 	v.path(in.Path, "path")
 	return v.err()
 }
@@ -94,14 +84,11 @@ func (s *Service) createGroup(_ context.Context, req *api.Request, in *createGro
 	}
 	s.meta.Lock()
 	defer s.meta.Unlock()
-	if a := s.account(req.Account); a != nil && a.groups[lower(in.GroupName)] != nil {
-		return nil, errEntityAlreadyExists("Group with name %s already exists.", in.GroupName)
+	if err := groups.checkFree(s, req.Account, in.GroupName); err != nil {
+		return nil, err
 	}
 	g := &group{Name: in.GroupName, Path: defaultPath(in.Path), ID: newUniqueID(prefixGroup, req.Account), Created: s.now()}
-	err := s.commitIn(req.Account, []persist.Write{groupWrite(req.Account, g.Name, g)}, func(a *account) {
-		a.groups[lower(g.Name)] = g
-	})
-	if err != nil {
+	if err := groups.put(s, req.Account, nil, g); err != nil {
 		return nil, err
 	}
 	return &groupOutput{Group: g.xml(req.Account)}, nil
@@ -113,7 +100,7 @@ type getGroupInput struct {
 	MaxItems  *int32
 }
 
-func (in *getGroupInput) target() ref { return ref{kind: kindGroup, name: in.GroupName} }
+func (in *getGroupInput) target() ref { return groups.ref(in.GroupName) }
 
 type getGroupOutput struct {
 	Group       groupXML         `xml:"Group"`
@@ -122,11 +109,7 @@ type getGroupOutput struct {
 	Marker      string           `xml:"Marker,omitempty"`
 }
 
-func (in *getGroupInput) validate() *api.Error {
-	var v validation
-	v.name(in.GroupName, "groupName", maxGroupName)
-	return v.err()
-}
+func (in *getGroupInput) validate() *api.Error { return groups.validation(in.GroupName).err() }
 
 func (s *Service) getGroup(_ context.Context, req *api.Request, in *getGroupInput) (*getGroupOutput, error) {
 	if err := in.validate(); err != nil {
@@ -134,7 +117,7 @@ func (s *Service) getGroup(_ context.Context, req *api.Request, in *getGroupInpu
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	g, err := s.lookupGroup(req.Account, in.GroupName)
+	g, err := groups.lookup(s, req.Account, in.GroupName)
 	if err != nil {
 		return nil, err
 	}
@@ -155,34 +138,21 @@ type deleteGroupInput struct {
 	GroupName string
 }
 
-func (in *deleteGroupInput) target() ref { return ref{kind: kindGroup, name: in.GroupName} }
+func (in *deleteGroupInput) target() ref { return groups.ref(in.GroupName) }
 
-func (in *deleteGroupInput) validate() *api.Error {
-	var v validation
-	v.name(in.GroupName, "groupName", maxGroupName)
-	return v.err()
-}
+func (in *deleteGroupInput) validate() *api.Error { return groups.validation(in.GroupName).err() }
 
 func (s *Service) deleteGroup(_ context.Context, req *api.Request, in *deleteGroupInput) (*struct{}, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	s.meta.Lock()
-	defer s.meta.Unlock()
-	g, err := s.lookupGroup(req.Account, in.GroupName)
-	if err != nil {
-		return nil, err
-	}
-	switch {
-	case len(s.account(req.Account).membersOf(g.Name)) > 0:
-		return nil, errDeleteConflict("Cannot delete entity, must remove users from group first.")
-	case len(g.Inline) > 0:
-		return nil, errDeleteConflict("Cannot delete entity, must delete policies first.")
-	case len(g.Attached) > 0:
-		return nil, errDeleteConflict("Cannot delete entity, must detach all policies first.")
-	}
-	return nil, s.commitIn(req.Account, []persist.Write{groupWrite(req.Account, g.Name, nil)}, func(a *account) {
-		delete(a.groups, lower(g.Name))
+	return nil, groups.remove(s, req, in.GroupName, func(g *group) *api.Error {
+		switch {
+		case len(s.account(req.Account).membersOf(g.Name)) > 0:
+			return errDeleteConflict("Cannot delete entity, must remove users from group first.")
+		case len(g.Inline) > 0:
+			return errDeleteConflict("Cannot delete entity, must delete policies first.")
+		case len(g.Attached) > 0:
+			return errDeleteConflict("Cannot delete entity, must detach all policies first.")
+		}
+		return nil
 	})
 }
 
@@ -202,32 +172,17 @@ type listGroupsOutput struct {
 	Marker      string            `xml:"Marker,omitempty"`
 }
 
-func (in *listGroupsInput) validate() *api.Error {
-	var v validation
-	v.path(in.PathPrefix, "pathPrefix")
-	return v.err()
-}
+func (in *listGroupsInput) validate() *api.Error { return validatePathPrefix(in.PathPrefix) }
 
 func (s *Service) listGroups(_ context.Context, req *api.Request, in *listGroupsInput) (*listGroupsOutput, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	out := &listGroupsOutput{Groups: members[groupXML]{}}
-	a := s.account(req.Account)
-	if a == nil {
-		return out, nil
-	}
-	keys := sortedKeys(a.groups, func(g *group) bool { return hasPathPrefix(g.Path, in.PathPrefix) })
-	p, err := paginate(keys, in.Marker, in.MaxItems)
+	found, p, err := groups.list(s, req.Account, in.PathPrefix, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}
-	for _, k := range keys[p.start:p.end] {
-		out.Groups = append(out.Groups, a.groups[k].xml(req.Account))
+	out := &listGroupsOutput{Groups: members[groupXML]{}, IsTruncated: p.truncated, Marker: p.marker}
+	for _, g := range found {
+		out.Groups = append(out.Groups, g.xml(req.Account))
 	}
-	out.IsTruncated, out.Marker = p.truncated, p.marker
 	return out, nil
 }
 
@@ -240,32 +195,19 @@ func (in *membershipInput) validate() *api.Error {
 	return validateMembership(in.GroupName, in.UserName)
 }
 
-func (in *membershipInput) target() ref { return ref{kind: kindGroup, name: in.GroupName} }
+func (in *membershipInput) target() ref { return groups.ref(in.GroupName) }
 
 func (s *Service) addUserToGroup(_ context.Context, req *api.Request, in *membershipInput) (*struct{}, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	s.meta.Lock()
-	defer s.meta.Unlock()
-	g, err := s.lookupGroup(req.Account, in.GroupName)
-	if err != nil {
-		return nil, err
-	}
-	old, err := s.lookupUser(req.Account, in.UserName)
-	if err != nil {
-		return nil, err
-	}
-	if slices.ContainsFunc(old.Groups, func(n string) bool { return lower(n) == lower(g.Name) }) {
-		return nil, nil
-	}
-	if len(old.Groups) >= maxGroupsOfUser {
-		return nil, errLimitExceeded("Cannot exceed quota for GroupsPerUser: %d", maxGroupsOfUser)
-	}
-	u := old.clone()
-	u.Groups = append(u.Groups, g.Name)
-	return nil, s.commitIn(req.Account, []persist.Write{userWrite(req.Account, u.Name, u)}, func(a *account) {
-		a.users[lower(u.Name)] = u
+	return nil, s.changeMembership(req, in.GroupName, in.UserName, func(g *group, old *user) (*user, *api.Error) {
+		if slices.ContainsFunc(old.Groups, func(n string) bool { return lower(n) == lower(g.Name) }) {
+			return nil, nil
+		}
+		if len(old.Groups) >= maxGroupsOfUser {
+			return nil, errLimitExceeded("Cannot exceed quota for GroupsPerUser: %d", maxGroupsOfUser)
+		}
+		u := old.clone()
+		u.Groups = append(u.Groups, g.Name)
+		return u, nil
 	})
 }
 
@@ -278,31 +220,44 @@ func (in *removeMembershipInput) validate() *api.Error {
 	return validateMembership(in.GroupName, in.UserName)
 }
 
-func (in *removeMembershipInput) target() ref { return ref{kind: kindGroup, name: in.GroupName} }
+func (in *removeMembershipInput) target() ref { return groups.ref(in.GroupName) }
 
 func (s *Service) removeUserFromGroup(_ context.Context, req *api.Request, in *removeMembershipInput) (*struct{}, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
+	return nil, s.changeMembership(req, in.GroupName, in.UserName, func(g *group, old *user) (*user, *api.Error) {
+		i := slices.IndexFunc(old.Groups, func(n string) bool { return lower(n) == lower(g.Name) })
+		if i < 0 {
+			return nil, errNoSuchEntity("User %s is not in group %s.", old.Name, g.Name)
+		}
+		u := old.clone()
+		u.Groups = slices.Delete(u.Groups, i, i+1)
+		return u, nil
+	})
+}
+
+// changeMembership commits the user that fn makes of the named group and
+// user; a nil user leaves everything as it is.
+func (s *Service) changeMembership(req *api.Request, groupName, userName string, fn func(g *group, old *user) (*user, *api.Error)) error {
+	if err := validateMembership(groupName, userName); err != nil {
+		return err
 	}
 	s.meta.Lock()
 	defer s.meta.Unlock()
-	g, err := s.lookupGroup(req.Account, in.GroupName)
+	g, err := groups.lookup(s, req.Account, groupName)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	old, err := s.lookupUser(req.Account, in.UserName)
+	old, err := users.lookup(s, req.Account, userName)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	i := slices.IndexFunc(old.Groups, func(n string) bool { return lower(n) == lower(g.Name) })
-	if i < 0 {
-		return nil, errNoSuchEntity("User %s is not in group %s.", old.Name, g.Name)
+	u, err := fn(g, old)
+	if err != nil {
+		return err
 	}
-	u := old.clone()
-	u.Groups = slices.Delete(u.Groups, i, i+1)
-	return nil, s.commitIn(req.Account, []persist.Write{userWrite(req.Account, u.Name, u)}, func(a *account) {
-		a.users[lower(u.Name)] = u
-	})
+	if u == nil {
+		return nil
+	}
+	return users.put(s, req.Account, old, u)
 }
 
 func validateMembership(groupName, userName string) *api.Error {
@@ -318,13 +273,9 @@ type listGroupsForUserInput struct {
 	MaxItems *int32
 }
 
-func (in *listGroupsForUserInput) target() ref { return ref{kind: kindUser, name: in.UserName} }
+func (in *listGroupsForUserInput) target() ref { return users.ref(in.UserName) }
 
-func (in *listGroupsForUserInput) validate() *api.Error {
-	var v validation
-	v.name(in.UserName, "userName", maxUserName)
-	return v.err()
-}
+func (in *listGroupsForUserInput) validate() *api.Error { return users.validation(in.UserName).err() }
 
 func (s *Service) listGroupsForUser(_ context.Context, req *api.Request, in *listGroupsForUserInput) (*listGroupsOutput, error) {
 	if err := in.validate(); err != nil {
@@ -332,7 +283,7 @@ func (s *Service) listGroupsForUser(_ context.Context, req *api.Request, in *lis
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	u, err := s.lookupUser(req.Account, in.UserName)
+	u, err := users.lookup(s, req.Account, in.UserName)
 	if err != nil {
 		return nil, err
 	}
@@ -353,21 +304,4 @@ func (s *Service) listGroupsForUser(_ context.Context, req *api.Request, in *lis
 		out.Groups = append(out.Groups, a.groups[k].xml(req.Account))
 	}
 	return out, nil
-}
-
-// changeGroup applies change to a clone of the named group and commits it.
-func (s *Service) changeGroup(req *api.Request, name string, change func(g *group) *api.Error) error {
-	s.meta.Lock()
-	defer s.meta.Unlock()
-	old, err := s.lookupGroup(req.Account, name)
-	if err != nil {
-		return err
-	}
-	g := old.clone()
-	if err := change(g); err != nil {
-		return err
-	}
-	return s.commitIn(req.Account, []persist.Write{groupWrite(req.Account, g.Name, g)}, func(a *account) {
-		a.groups[lower(g.Name)] = g
-	})
 }

@@ -46,15 +46,6 @@ func withInline(list []inlinePolicy, p inlinePolicy, max int, kind, entity strin
 	return out, nil
 }
 
-// validatePut checks an inline policy put against the model.
-func validatePut(entityMember, entity string, entityMax int, name, doc string) *api.Error {
-	var v validation
-	v.name(entity, entityMember, entityMax)
-	v.name(name, "policyName", maxPolicyName)
-	v.document(doc, "policyDocument")
-	return v.err()
-}
-
 // parseInline parses an inline policy document.
 func parseInline(doc string) (*policy.Policy, *api.Error) {
 	p, err := policy.Parse(doc, policy.Identity)
@@ -64,15 +55,85 @@ func parseInline(doc string) (*policy.Policy, *api.Error) {
 	return p, nil
 }
 
-func validateInlineName(entityMember, entity string, entityMax int, name string) *api.Error {
-	var v validation
-	v.name(entity, entityMember, entityMax)
-	v.name(name, "policyName", maxPolicyName)
+func (t *entityType[E]) validatePut(name, policyName, doc string) *api.Error {
+	v := t.validation(name)
+	v.name(policyName, "policyName", maxPolicyName)
+	v.document(doc, "policyDocument")
 	return v.err()
 }
 
+func (t *entityType[E]) validateInlineName(name, policyName string) *api.Error {
+	v := t.validation(name)
+	v.name(policyName, "policyName", maxPolicyName)
+	return v.err()
+}
+
+func (t *entityType[E]) putInline(s *Service, req *api.Request, name, policyName, doc string) error {
+	if err := t.validatePut(name, policyName, doc); err != nil {
+		return err
+	}
+	parsed, err := parseInline(doc)
+	if err != nil {
+		return err
+	}
+	return t.change(s, req, name, func(e E) *api.Error {
+		p := e.parts()
+		list, err := withInline(*p.inline, inlinePolicy{Name: policyName, Document: doc, parsed: parsed}, t.maxInline, t.label, p.name)
+		*p.inline = list
+		return err
+	})
+}
+
+func (t *entityType[E]) noSuchInline(policyName string) *api.Error {
+	return errNoSuchEntity("The %s policy with name %s cannot be found.", t.label, policyName)
+}
+
+// getInline finds an inline policy and the entity's name as stored.
+func (t *entityType[E]) getInline(s *Service, req *api.Request, name, policyName string) (string, inlinePolicy, error) {
+	if err := t.validateInlineName(name, policyName); err != nil {
+		return "", inlinePolicy{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	e, err := t.lookup(s, req.Account, name)
+	if err != nil {
+		return "", inlinePolicy{}, err
+	}
+	p := e.parts()
+	i := inlineIndex(*p.inline, policyName)
+	if i < 0 {
+		return "", inlinePolicy{}, t.noSuchInline(policyName)
+	}
+	return p.name, (*p.inline)[i], nil
+}
+
+func (t *entityType[E]) deleteInline(s *Service, req *api.Request, name, policyName string) error {
+	if err := t.validateInlineName(name, policyName); err != nil {
+		return err
+	}
+	return t.change(s, req, name, func(e E) *api.Error {
+		list := e.parts().inline
+		i := inlineIndex(*list, policyName)
+		if i < 0 {
+			return t.noSuchInline(policyName)
+		}
+		*list = slices.Delete(*list, i, i+1)
+		return nil
+	})
+}
+
 // listInline pages through an entity's inline policy names.
-func listInline(list []inlinePolicy, marker string, maxItems *int32) (*listNamesOutput, *api.Error) {
+func (t *entityType[E]) listInline(s *Service, req *api.Request, name, marker string, maxItems *int32) (*listNamesOutput, error) {
+	if err := t.validation(name).err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	e, err := t.lookup(s, req.Account, name)
+	if err != nil {
+		return nil, err
+	}
+	list := *e.parts().inline
 	keys := make([]string, len(list))
 	names := map[string]string{}
 	for i, p := range list {
@@ -99,24 +160,13 @@ type putUserPolicyInput struct {
 }
 
 func (in *putUserPolicyInput) validate() *api.Error {
-	return validatePut("userName", in.UserName, maxUserName, in.PolicyName, in.PolicyDocument)
+	return users.validatePut(in.UserName, in.PolicyName, in.PolicyDocument)
 }
 
-func (in *putUserPolicyInput) target() ref { return ref{kind: kindUser, name: in.UserName} }
+func (in *putUserPolicyInput) target() ref { return users.ref(in.UserName) }
 
 func (s *Service) putUserPolicy(_ context.Context, req *api.Request, in *putUserPolicyInput) (*struct{}, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	parsed, err := parseInline(in.PolicyDocument)
-	if err != nil {
-		return nil, err
-	}
-	return nil, s.changeUser(req, in.UserName, func(u *user) *api.Error {
-		list, err := withInline(u.Inline, inlinePolicy{Name: in.PolicyName, Document: in.PolicyDocument, parsed: parsed}, maxUserInline, "user", u.Name)
-		u.Inline = list
-		return err
-	})
+	return nil, users.putInline(s, req, in.UserName, in.PolicyName, in.PolicyDocument)
 }
 
 type userPolicyInput struct {
@@ -125,10 +175,10 @@ type userPolicyInput struct {
 }
 
 func (in *userPolicyInput) validate() *api.Error {
-	return validateInlineName("userName", in.UserName, maxUserName, in.PolicyName)
+	return users.validateInlineName(in.UserName, in.PolicyName)
 }
 
-func (in *userPolicyInput) target() ref { return ref{kind: kindUser, name: in.UserName} }
+func (in *userPolicyInput) target() ref { return users.ref(in.UserName) }
 
 type getUserPolicyOutput struct {
 	UserName       string `xml:"UserName"`
@@ -137,20 +187,11 @@ type getUserPolicyOutput struct {
 }
 
 func (s *Service) getUserPolicy(_ context.Context, req *api.Request, in *userPolicyInput) (*getUserPolicyOutput, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	u, err := s.lookupUser(req.Account, in.UserName)
+	name, p, err := users.getInline(s, req, in.UserName, in.PolicyName)
 	if err != nil {
 		return nil, err
 	}
-	i := inlineIndex(u.Inline, in.PolicyName)
-	if i < 0 {
-		return nil, errNoSuchEntity("The user policy with name %s cannot be found.", in.PolicyName)
-	}
-	return &getUserPolicyOutput{UserName: u.Name, PolicyName: u.Inline[i].Name, PolicyDocument: encodeDocument(u.Inline[i].Document)}, nil
+	return &getUserPolicyOutput{UserName: name, PolicyName: p.Name, PolicyDocument: encodeDocument(p.Document)}, nil
 }
 
 type deleteUserPolicyInput struct {
@@ -159,23 +200,13 @@ type deleteUserPolicyInput struct {
 }
 
 func (in *deleteUserPolicyInput) validate() *api.Error {
-	return validateInlineName("userName", in.UserName, maxUserName, in.PolicyName)
+	return users.validateInlineName(in.UserName, in.PolicyName)
 }
 
-func (in *deleteUserPolicyInput) target() ref { return ref{kind: kindUser, name: in.UserName} }
+func (in *deleteUserPolicyInput) target() ref { return users.ref(in.UserName) }
 
 func (s *Service) deleteUserPolicy(_ context.Context, req *api.Request, in *deleteUserPolicyInput) (*struct{}, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	return nil, s.changeUser(req, in.UserName, func(u *user) *api.Error {
-		i := inlineIndex(u.Inline, in.PolicyName)
-		if i < 0 {
-			return errNoSuchEntity("The user policy with name %s cannot be found.", in.PolicyName)
-		}
-		u.Inline = slices.Delete(u.Inline, i, i+1)
-		return nil
-	})
+	return nil, users.deleteInline(s, req, in.UserName, in.PolicyName)
 }
 
 type listUserPoliciesInput struct {
@@ -184,29 +215,12 @@ type listUserPoliciesInput struct {
 	MaxItems *int32
 }
 
-func (in *listUserPoliciesInput) target() ref { return ref{kind: kindUser, name: in.UserName} }
+func (in *listUserPoliciesInput) target() ref { return users.ref(in.UserName) }
 
-func (in *listUserPoliciesInput) validate() *api.Error {
-	var v validation
-	v.name(in.UserName, "userName", maxUserName)
-	return v.err()
-}
+func (in *listUserPoliciesInput) validate() *api.Error { return users.validation(in.UserName).err() }
 
 func (s *Service) listUserPolicies(_ context.Context, req *api.Request, in *listUserPoliciesInput) (*listNamesOutput, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	u, err := s.lookupUser(req.Account, in.UserName)
-	if err != nil {
-		return nil, err
-	}
-	out, err := listInline(u.Inline, in.Marker, in.MaxItems)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return users.listInline(s, req, in.UserName, in.Marker, in.MaxItems)
 }
 
 // Group policies.
@@ -218,24 +232,13 @@ type putGroupPolicyInput struct {
 }
 
 func (in *putGroupPolicyInput) validate() *api.Error {
-	return validatePut("groupName", in.GroupName, maxGroupName, in.PolicyName, in.PolicyDocument)
+	return groups.validatePut(in.GroupName, in.PolicyName, in.PolicyDocument)
 }
 
-func (in *putGroupPolicyInput) target() ref { return ref{kind: kindGroup, name: in.GroupName} }
+func (in *putGroupPolicyInput) target() ref { return groups.ref(in.GroupName) }
 
 func (s *Service) putGroupPolicy(_ context.Context, req *api.Request, in *putGroupPolicyInput) (*struct{}, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	parsed, err := parseInline(in.PolicyDocument)
-	if err != nil {
-		return nil, err
-	}
-	return nil, s.changeGroup(req, in.GroupName, func(g *group) *api.Error {
-		list, err := withInline(g.Inline, inlinePolicy{Name: in.PolicyName, Document: in.PolicyDocument, parsed: parsed}, maxGroupInline, "group", g.Name)
-		g.Inline = list
-		return err
-	})
+	return nil, groups.putInline(s, req, in.GroupName, in.PolicyName, in.PolicyDocument)
 }
 
 type groupPolicyInput struct {
@@ -244,10 +247,10 @@ type groupPolicyInput struct {
 }
 
 func (in *groupPolicyInput) validate() *api.Error {
-	return validateInlineName("groupName", in.GroupName, maxGroupName, in.PolicyName)
+	return groups.validateInlineName(in.GroupName, in.PolicyName)
 }
 
-func (in *groupPolicyInput) target() ref { return ref{kind: kindGroup, name: in.GroupName} }
+func (in *groupPolicyInput) target() ref { return groups.ref(in.GroupName) }
 
 type getGroupPolicyOutput struct {
 	GroupName      string `xml:"GroupName"`
@@ -256,20 +259,11 @@ type getGroupPolicyOutput struct {
 }
 
 func (s *Service) getGroupPolicy(_ context.Context, req *api.Request, in *groupPolicyInput) (*getGroupPolicyOutput, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	g, err := s.lookupGroup(req.Account, in.GroupName)
+	name, p, err := groups.getInline(s, req, in.GroupName, in.PolicyName)
 	if err != nil {
 		return nil, err
 	}
-	i := inlineIndex(g.Inline, in.PolicyName)
-	if i < 0 {
-		return nil, errNoSuchEntity("The group policy with name %s cannot be found.", in.PolicyName)
-	}
-	return &getGroupPolicyOutput{GroupName: g.Name, PolicyName: g.Inline[i].Name, PolicyDocument: encodeDocument(g.Inline[i].Document)}, nil
+	return &getGroupPolicyOutput{GroupName: name, PolicyName: p.Name, PolicyDocument: encodeDocument(p.Document)}, nil
 }
 
 type deleteGroupPolicyInput struct {
@@ -278,23 +272,13 @@ type deleteGroupPolicyInput struct {
 }
 
 func (in *deleteGroupPolicyInput) validate() *api.Error {
-	return validateInlineName("groupName", in.GroupName, maxGroupName, in.PolicyName)
+	return groups.validateInlineName(in.GroupName, in.PolicyName)
 }
 
-func (in *deleteGroupPolicyInput) target() ref { return ref{kind: kindGroup, name: in.GroupName} }
+func (in *deleteGroupPolicyInput) target() ref { return groups.ref(in.GroupName) }
 
 func (s *Service) deleteGroupPolicy(_ context.Context, req *api.Request, in *deleteGroupPolicyInput) (*struct{}, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	return nil, s.changeGroup(req, in.GroupName, func(g *group) *api.Error {
-		i := inlineIndex(g.Inline, in.PolicyName)
-		if i < 0 {
-			return errNoSuchEntity("The group policy with name %s cannot be found.", in.PolicyName)
-		}
-		g.Inline = slices.Delete(g.Inline, i, i+1)
-		return nil
-	})
+	return nil, groups.deleteInline(s, req, in.GroupName, in.PolicyName)
 }
 
 type listGroupPoliciesInput struct {
@@ -303,29 +287,12 @@ type listGroupPoliciesInput struct {
 	MaxItems  *int32
 }
 
-func (in *listGroupPoliciesInput) target() ref { return ref{kind: kindGroup, name: in.GroupName} }
+func (in *listGroupPoliciesInput) target() ref { return groups.ref(in.GroupName) }
 
-func (in *listGroupPoliciesInput) validate() *api.Error {
-	var v validation
-	v.name(in.GroupName, "groupName", maxGroupName)
-	return v.err()
-}
+func (in *listGroupPoliciesInput) validate() *api.Error { return groups.validation(in.GroupName).err() }
 
 func (s *Service) listGroupPolicies(_ context.Context, req *api.Request, in *listGroupPoliciesInput) (*listNamesOutput, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	g, err := s.lookupGroup(req.Account, in.GroupName)
-	if err != nil {
-		return nil, err
-	}
-	out, err := listInline(g.Inline, in.Marker, in.MaxItems)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return groups.listInline(s, req, in.GroupName, in.Marker, in.MaxItems)
 }
 
 // Role policies.
@@ -337,24 +304,13 @@ type putRolePolicyInput struct {
 }
 
 func (in *putRolePolicyInput) validate() *api.Error {
-	return validatePut("roleName", in.RoleName, maxRoleName, in.PolicyName, in.PolicyDocument)
+	return roles.validatePut(in.RoleName, in.PolicyName, in.PolicyDocument)
 }
 
-func (in *putRolePolicyInput) target() ref { return ref{kind: kindRole, name: in.RoleName} }
+func (in *putRolePolicyInput) target() ref { return roles.ref(in.RoleName) }
 
 func (s *Service) putRolePolicy(_ context.Context, req *api.Request, in *putRolePolicyInput) (*struct{}, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	parsed, err := parseInline(in.PolicyDocument)
-	if err != nil {
-		return nil, err
-	}
-	return nil, s.changeRole(req, in.RoleName, func(r *role) *api.Error {
-		list, err := withInline(r.Inline, inlinePolicy{Name: in.PolicyName, Document: in.PolicyDocument, parsed: parsed}, maxRoleInline, "role", r.Name)
-		r.Inline = list
-		return err
-	})
+	return nil, roles.putInline(s, req, in.RoleName, in.PolicyName, in.PolicyDocument)
 }
 
 type rolePolicyInput struct {
@@ -363,10 +319,10 @@ type rolePolicyInput struct {
 }
 
 func (in *rolePolicyInput) validate() *api.Error {
-	return validateInlineName("roleName", in.RoleName, maxRoleName, in.PolicyName)
+	return roles.validateInlineName(in.RoleName, in.PolicyName)
 }
 
-func (in *rolePolicyInput) target() ref { return ref{kind: kindRole, name: in.RoleName} }
+func (in *rolePolicyInput) target() ref { return roles.ref(in.RoleName) }
 
 type getRolePolicyOutput struct {
 	RoleName       string `xml:"RoleName"`
@@ -375,20 +331,11 @@ type getRolePolicyOutput struct {
 }
 
 func (s *Service) getRolePolicy(_ context.Context, req *api.Request, in *rolePolicyInput) (*getRolePolicyOutput, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	r, err := s.lookupRole(req.Account, in.RoleName)
+	name, p, err := roles.getInline(s, req, in.RoleName, in.PolicyName)
 	if err != nil {
 		return nil, err
 	}
-	i := inlineIndex(r.Inline, in.PolicyName)
-	if i < 0 {
-		return nil, errNoSuchEntity("The role policy with name %s cannot be found.", in.PolicyName)
-	}
-	return &getRolePolicyOutput{RoleName: r.Name, PolicyName: r.Inline[i].Name, PolicyDocument: encodeDocument(r.Inline[i].Document)}, nil
+	return &getRolePolicyOutput{RoleName: name, PolicyName: p.Name, PolicyDocument: encodeDocument(p.Document)}, nil
 }
 
 type deleteRolePolicyInput struct {
@@ -397,23 +344,13 @@ type deleteRolePolicyInput struct {
 }
 
 func (in *deleteRolePolicyInput) validate() *api.Error {
-	return validateInlineName("roleName", in.RoleName, maxRoleName, in.PolicyName)
+	return roles.validateInlineName(in.RoleName, in.PolicyName)
 }
 
-func (in *deleteRolePolicyInput) target() ref { return ref{kind: kindRole, name: in.RoleName} }
+func (in *deleteRolePolicyInput) target() ref { return roles.ref(in.RoleName) }
 
 func (s *Service) deleteRolePolicy(_ context.Context, req *api.Request, in *deleteRolePolicyInput) (*struct{}, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	return nil, s.changeRole(req, in.RoleName, func(r *role) *api.Error {
-		i := inlineIndex(r.Inline, in.PolicyName)
-		if i < 0 {
-			return errNoSuchEntity("The role policy with name %s cannot be found.", in.PolicyName)
-		}
-		r.Inline = slices.Delete(r.Inline, i, i+1)
-		return nil
-	})
+	return nil, roles.deleteInline(s, req, in.RoleName, in.PolicyName)
 }
 
 type listRolePoliciesInput struct {
@@ -422,27 +359,10 @@ type listRolePoliciesInput struct {
 	MaxItems *int32
 }
 
-func (in *listRolePoliciesInput) target() ref { return ref{kind: kindRole, name: in.RoleName} }
+func (in *listRolePoliciesInput) target() ref { return roles.ref(in.RoleName) }
 
-func (in *listRolePoliciesInput) validate() *api.Error {
-	var v validation
-	v.name(in.RoleName, "roleName", maxRoleName)
-	return v.err()
-}
+func (in *listRolePoliciesInput) validate() *api.Error { return roles.validation(in.RoleName).err() }
 
 func (s *Service) listRolePolicies(_ context.Context, req *api.Request, in *listRolePoliciesInput) (*listNamesOutput, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	r, err := s.lookupRole(req.Account, in.RoleName)
-	if err != nil {
-		return nil, err
-	}
-	out, err := listInline(r.Inline, in.Marker, in.MaxItems)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return roles.listInline(s, req, in.RoleName, in.Marker, in.MaxItems)
 }

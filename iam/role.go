@@ -71,15 +71,6 @@ type roleOutput struct {
 	Role roleXML `xml:"Role"`
 }
 
-func (s *Service) lookupRole(account, name string) (*role, *api.Error) {
-	if a := s.account(account); a != nil {
-		if r := a.roles[lower(name)]; r != nil {
-			return r, nil
-		}
-	}
-	return nil, errNoSuchEntity("The role with name %s cannot be found.", name)
-}
-
 func roleWrite(account, name string, r *role) persist.Write {
 	return recordWrite(account, recordRole, name, r)
 }
@@ -149,8 +140,7 @@ func (in *createRoleInput) target() ref {
 }
 
 func (in *createRoleInput) validate() *api.Error {
-	var v validation
-	v.name(in.RoleName, "roleName", maxRoleName)
+	v := roles.validation(in.RoleName)
 	v.path(in.Path, "path")
 	v.document(in.AssumeRolePolicyDocument, "assumeRolePolicyDocument")
 	if in.Description != nil {
@@ -184,8 +174,8 @@ func (s *Service) createRole(_ context.Context, req *api.Request, in *createRole
 			return nil, err
 		}
 	}
-	if a := s.account(req.Account); a != nil && a.roles[lower(in.RoleName)] != nil {
-		return nil, errEntityAlreadyExists("Role with name %s already exists.", in.RoleName)
+	if err := roles.checkFree(s, req.Account, in.RoleName); err != nil {
+		return nil, err
 	}
 	if err := s.checkPrincipals(trust); err != nil {
 		return nil, err
@@ -201,10 +191,7 @@ func (s *Service) createRole(_ context.Context, req *api.Request, in *createRole
 	if in.MaxSessionDuration != nil {
 		r.MaxSession = int(*in.MaxSessionDuration)
 	}
-	err := s.commitIn(req.Account, []persist.Write{roleWrite(req.Account, r.Name, r)}, func(a *account) {
-		a.roles[lower(r.Name)] = r
-	})
-	if err != nil {
+	if err := roles.put(s, req.Account, nil, r); err != nil {
 		return nil, err
 	}
 	return &roleOutput{Role: r.xml(req.Account, true)}, nil
@@ -214,13 +201,9 @@ type getRoleInput struct {
 	RoleName string
 }
 
-func (in *getRoleInput) target() ref { return ref{kind: kindRole, name: in.RoleName} }
+func (in *getRoleInput) target() ref { return roles.ref(in.RoleName) }
 
-func (in *getRoleInput) validate() *api.Error {
-	var v validation
-	v.name(in.RoleName, "roleName", maxRoleName)
-	return v.err()
-}
+func (in *getRoleInput) validate() *api.Error { return roles.validation(in.RoleName).err() }
 
 func (s *Service) getRole(_ context.Context, req *api.Request, in *getRoleInput) (*roleOutput, error) {
 	if err := in.validate(); err != nil {
@@ -228,7 +211,7 @@ func (s *Service) getRole(_ context.Context, req *api.Request, in *getRoleInput)
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	r, err := s.lookupRole(req.Account, in.RoleName)
+	r, err := roles.lookup(s, req.Account, in.RoleName)
 	if err != nil {
 		return nil, err
 	}
@@ -239,32 +222,19 @@ type deleteRoleInput struct {
 	RoleName string
 }
 
-func (in *deleteRoleInput) target() ref { return ref{kind: kindRole, name: in.RoleName} }
+func (in *deleteRoleInput) target() ref { return roles.ref(in.RoleName) }
 
-func (in *deleteRoleInput) validate() *api.Error {
-	var v validation
-	v.name(in.RoleName, "roleName", maxRoleName)
-	return v.err()
-}
+func (in *deleteRoleInput) validate() *api.Error { return roles.validation(in.RoleName).err() }
 
 func (s *Service) deleteRole(_ context.Context, req *api.Request, in *deleteRoleInput) (*struct{}, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	s.meta.Lock()
-	defer s.meta.Unlock()
-	r, err := s.lookupRole(req.Account, in.RoleName)
-	if err != nil {
-		return nil, err
-	}
-	switch {
-	case len(r.Attached) > 0:
-		return nil, errDeleteConflict("Cannot delete entity, must detach all policies first.")
-	case len(r.Inline) > 0:
-		return nil, errDeleteConflict("Cannot delete entity, must delete policies first.")
-	}
-	return nil, s.commitIn(req.Account, []persist.Write{roleWrite(req.Account, r.Name, nil)}, func(a *account) {
-		delete(a.roles, lower(r.Name))
+	return nil, roles.remove(s, req, in.RoleName, func(r *role) *api.Error {
+		switch {
+		case len(r.Attached) > 0:
+			return errDeleteConflict("Cannot delete entity, must detach all policies first.")
+		case len(r.Inline) > 0:
+			return errDeleteConflict("Cannot delete entity, must delete policies first.")
+		}
+		return nil
 	})
 }
 
@@ -284,32 +254,17 @@ type listRolesOutput struct {
 	Marker      string           `xml:"Marker,omitempty"`
 }
 
-func (in *listRolesInput) validate() *api.Error {
-	var v validation
-	v.path(in.PathPrefix, "pathPrefix")
-	return v.err()
-}
+func (in *listRolesInput) validate() *api.Error { return validatePathPrefix(in.PathPrefix) }
 
 func (s *Service) listRoles(_ context.Context, req *api.Request, in *listRolesInput) (*listRolesOutput, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	out := &listRolesOutput{Roles: members[roleXML]{}}
-	a := s.account(req.Account)
-	if a == nil {
-		return out, nil
-	}
-	keys := sortedKeys(a.roles, func(r *role) bool { return hasPathPrefix(r.Path, in.PathPrefix) })
-	p, err := paginate(keys, in.Marker, in.MaxItems)
+	found, p, err := roles.list(s, req.Account, in.PathPrefix, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}
-	for _, k := range keys[p.start:p.end] {
-		out.Roles = append(out.Roles, a.roles[k].xml(req.Account, false))
+	out := &listRolesOutput{Roles: members[roleXML]{}, IsTruncated: p.truncated, Marker: p.marker}
+	for _, r := range found {
+		out.Roles = append(out.Roles, r.xml(req.Account, false))
 	}
-	out.IsTruncated, out.Marker = p.truncated, p.marker
 	return out, nil
 }
 
@@ -319,11 +274,10 @@ type updateRoleInput struct {
 	MaxSessionDuration *int32
 }
 
-func (in *updateRoleInput) target() ref { return ref{kind: kindRole, name: in.RoleName} }
+func (in *updateRoleInput) target() ref { return roles.ref(in.RoleName) }
 
 func (in *updateRoleInput) validate() *api.Error {
-	var v validation
-	v.name(in.RoleName, "roleName", maxRoleName)
+	v := roles.validation(in.RoleName)
 	if in.Description != nil {
 		v.description(*in.Description)
 	}
@@ -337,7 +291,7 @@ func (s *Service) updateRole(_ context.Context, req *api.Request, in *updateRole
 	if err := in.validate(); err != nil {
 		return nil, err
 	}
-	err := s.changeRole(req, in.RoleName, func(r *role) *api.Error {
+	err := roles.change(s, req, in.RoleName, func(r *role) *api.Error {
 		if in.Description != nil {
 			r.Description = *in.Description
 		}
@@ -359,11 +313,10 @@ type updateRoleDescriptionInput struct {
 	Description string
 }
 
-func (in *updateRoleDescriptionInput) target() ref { return ref{kind: kindRole, name: in.RoleName} }
+func (in *updateRoleDescriptionInput) target() ref { return roles.ref(in.RoleName) }
 
 func (in *updateRoleDescriptionInput) validate() *api.Error {
-	var v validation
-	v.name(in.RoleName, "roleName", maxRoleName)
+	v := roles.validation(in.RoleName)
 	v.description(in.Description)
 	return v.err()
 }
@@ -373,7 +326,7 @@ func (s *Service) updateRoleDescription(_ context.Context, req *api.Request, in 
 		return nil, err
 	}
 	var out roleOutput
-	err := s.changeRole(req, in.RoleName, func(r *role) *api.Error {
+	err := roles.change(s, req, in.RoleName, func(r *role) *api.Error {
 		r.Description = in.Description
 		out.Role = r.xml(req.Account, true)
 		return nil
@@ -389,11 +342,10 @@ type updateAssumeRolePolicyInput struct {
 	PolicyDocument string
 }
 
-func (in *updateAssumeRolePolicyInput) target() ref { return ref{kind: kindRole, name: in.RoleName} }
+func (in *updateAssumeRolePolicyInput) target() ref { return roles.ref(in.RoleName) }
 
 func (in *updateAssumeRolePolicyInput) validate() *api.Error {
-	var v validation
-	v.name(in.RoleName, "roleName", maxRoleName)
+	v := roles.validation(in.RoleName)
 	v.document(in.PolicyDocument, "policyDocument")
 	return v.err()
 }
@@ -406,79 +358,11 @@ func (s *Service) updateAssumeRolePolicy(_ context.Context, req *api.Request, in
 	if err != nil {
 		return nil, err
 	}
-	return nil, s.changeRole(req, in.RoleName, func(r *role) *api.Error {
+	return nil, roles.change(s, req, in.RoleName, func(r *role) *api.Error {
 		if err := s.checkPrincipals(trust); err != nil {
 			return err
 		}
 		r.Trust, r.trust = in.PolicyDocument, trust
 		return nil
-	})
-}
-
-type putRoleBoundaryInput struct {
-	RoleName            string
-	PermissionsBoundary string
-}
-
-func (in *putRoleBoundaryInput) target() ref {
-	return ref{kind: kindRole, name: in.RoleName, boundary: in.PermissionsBoundary}
-}
-
-func (in *putRoleBoundaryInput) validate() *api.Error {
-	var v validation
-	v.name(in.RoleName, "roleName", maxRoleName)
-	v.arn(in.PermissionsBoundary, "permissionsBoundary")
-	return v.err()
-}
-
-func (s *Service) putRolePermissionsBoundary(_ context.Context, req *api.Request, in *putRoleBoundaryInput) (*struct{}, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	return nil, s.changeRole(req, in.RoleName, func(r *role) *api.Error {
-		if err := s.checkBoundary(req, in.PermissionsBoundary); err != nil {
-			return err
-		}
-		r.Boundary = in.PermissionsBoundary
-		return nil
-	})
-}
-
-type deleteRoleBoundaryInput struct {
-	RoleName string
-}
-
-func (in *deleteRoleBoundaryInput) target() ref { return ref{kind: kindRole, name: in.RoleName} }
-
-func (in *deleteRoleBoundaryInput) validate() *api.Error {
-	var v validation
-	v.name(in.RoleName, "roleName", maxRoleName)
-	return v.err()
-}
-
-func (s *Service) deleteRolePermissionsBoundary(_ context.Context, req *api.Request, in *deleteRoleBoundaryInput) (*struct{}, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	return nil, s.changeRole(req, in.RoleName, func(r *role) *api.Error {
-		r.Boundary = ""
-		return nil
-	})
-}
-
-// changeRole applies change to a clone of the named role and commits it.
-func (s *Service) changeRole(req *api.Request, name string, change func(r *role) *api.Error) error {
-	s.meta.Lock()
-	defer s.meta.Unlock()
-	old, err := s.lookupRole(req.Account, name)
-	if err != nil {
-		return err
-	}
-	r := old.clone()
-	if err := change(r); err != nil {
-		return err
-	}
-	return s.commitIn(req.Account, []persist.Write{roleWrite(req.Account, r.Name, r)}, func(a *account) {
-		a.roles[lower(r.Name)] = r
 	})
 }

@@ -34,9 +34,8 @@ func withoutTags(tags []tag, keys []string) []tag {
 	})
 }
 
-func validateTagging(entityMember, entity string, entityMax int, tags []tag) *api.Error {
-	var v validation
-	v.name(entity, entityMember, entityMax)
+func (t *entityType[E]) validateTagging(name string, tags []tag) *api.Error {
+	v := t.validation(name)
 	if len(tags) == 0 {
 		v.missing("tags")
 	}
@@ -47,14 +46,13 @@ func validateTagging(entityMember, entity string, entityMax int, tags []tag) *ap
 	return duplicateTags(tags)
 }
 
-func validateUntagging(entityMember, entity string, entityMax int, keys []string) *api.Error {
-	var v validation
-	v.name(entity, entityMember, entityMax)
+func (t *entityType[E]) validateUntagging(name string, keys []string) *api.Error {
+	v := t.validation(name)
 	v.tagKeys(keys)
 	return v.err()
 }
 
-// listTags pages through an entity's tags, in the order they were added.
+// listTags pages through tags, in the order they were added.
 func listTags(tags []tag, marker string, maxItems *int32) (*listTagsOutput, *api.Error) {
 	keys := make([]string, len(tags))
 	for i := range tags {
@@ -67,25 +65,60 @@ func listTags(tags []tag, marker string, maxItems *int32) (*listTagsOutput, *api
 	return &listTagsOutput{Tags: members[tag](tags[pg.start:pg.end]), IsTruncated: pg.truncated, Marker: pg.marker}, nil
 }
 
+// tag, untag and listTags serve users and roles: IAM does not tag groups.
+
+func (t *entityType[E]) tag(s *Service, req *api.Request, name string, add []tag) error {
+	if err := t.validateTagging(name, add); err != nil {
+		return err
+	}
+	return t.change(s, req, name, func(e E) (err *api.Error) {
+		tags := e.parts().tags
+		*tags, err = withTags(*tags, add, "TagsPer"+t.title)
+		return err
+	})
+}
+
+func (t *entityType[E]) untag(s *Service, req *api.Request, name string, keys []string) error {
+	if err := t.validateUntagging(name, keys); err != nil {
+		return err
+	}
+	return t.change(s, req, name, func(e E) *api.Error {
+		tags := e.parts().tags
+		*tags = withoutTags(*tags, keys)
+		return nil
+	})
+}
+
+func (t *entityType[E]) listTags(s *Service, req *api.Request, name, marker string, maxItems *int32) (*listTagsOutput, error) {
+	if err := t.validation(name).err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	e, err := t.lookup(s, req.Account, name)
+	if err != nil {
+		return nil, err
+	}
+	out, err := listTags(*e.parts().tags, marker, maxItems)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 type tagUserInput struct {
 	UserName string
 	Tags     []tag `query:"Tags.member"`
 }
 
 func (in *tagUserInput) validate() *api.Error {
-	return validateTagging("userName", in.UserName, maxUserName, in.Tags)
+	return users.validateTagging(in.UserName, in.Tags)
 }
 
 func (in *tagUserInput) target() ref { return ref{kind: kindUser, name: in.UserName, tags: in.Tags} }
 
 func (s *Service) tagUser(_ context.Context, req *api.Request, in *tagUserInput) (*struct{}, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	return nil, s.changeUser(req, in.UserName, func(u *user) (err *api.Error) {
-		u.Tags, err = withTags(u.Tags, in.Tags, "TagsPerUser")
-		return err
-	})
+	return nil, users.tag(s, req, in.UserName, in.Tags)
 }
 
 type untagUserInput struct {
@@ -94,7 +127,7 @@ type untagUserInput struct {
 }
 
 func (in *untagUserInput) validate() *api.Error {
-	return validateUntagging("userName", in.UserName, maxUserName, in.TagKeys)
+	return users.validateUntagging(in.UserName, in.TagKeys)
 }
 
 func (in *untagUserInput) target() ref {
@@ -102,13 +135,7 @@ func (in *untagUserInput) target() ref {
 }
 
 func (s *Service) untagUser(_ context.Context, req *api.Request, in *untagUserInput) (*struct{}, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	return nil, s.changeUser(req, in.UserName, func(u *user) *api.Error {
-		u.Tags = withoutTags(u.Tags, in.TagKeys)
-		return nil
-	})
+	return nil, users.untag(s, req, in.UserName, in.TagKeys)
 }
 
 type listUserTagsInput struct {
@@ -117,29 +144,14 @@ type listUserTagsInput struct {
 	MaxItems *int32
 }
 
-func (in *listUserTagsInput) target() ref { return ref{kind: kindUser, name: in.UserName} }
+func (in *listUserTagsInput) target() ref { return users.ref(in.UserName) }
 
 func (in *listUserTagsInput) validate() *api.Error {
-	var v validation
-	v.name(in.UserName, "userName", maxUserName)
-	return v.err()
+	return users.validation(in.UserName).err()
 }
 
 func (s *Service) listUserTags(_ context.Context, req *api.Request, in *listUserTagsInput) (*listTagsOutput, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	u, err := s.lookupUser(req.Account, in.UserName)
-	if err != nil {
-		return nil, err
-	}
-	out, err := listTags(u.Tags, in.Marker, in.MaxItems)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return users.listTags(s, req, in.UserName, in.Marker, in.MaxItems)
 }
 
 type tagRoleInput struct {
@@ -148,19 +160,13 @@ type tagRoleInput struct {
 }
 
 func (in *tagRoleInput) validate() *api.Error {
-	return validateTagging("roleName", in.RoleName, maxRoleName, in.Tags)
+	return roles.validateTagging(in.RoleName, in.Tags)
 }
 
 func (in *tagRoleInput) target() ref { return ref{kind: kindRole, name: in.RoleName, tags: in.Tags} }
 
 func (s *Service) tagRole(_ context.Context, req *api.Request, in *tagRoleInput) (*struct{}, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	return nil, s.changeRole(req, in.RoleName, func(r *role) (err *api.Error) {
-		r.Tags, err = withTags(r.Tags, in.Tags, "TagsPerRole")
-		return err
-	})
+	return nil, roles.tag(s, req, in.RoleName, in.Tags)
 }
 
 type untagRoleInput struct {
@@ -169,7 +175,7 @@ type untagRoleInput struct {
 }
 
 func (in *untagRoleInput) validate() *api.Error {
-	return validateUntagging("roleName", in.RoleName, maxRoleName, in.TagKeys)
+	return roles.validateUntagging(in.RoleName, in.TagKeys)
 }
 
 func (in *untagRoleInput) target() ref {
@@ -177,13 +183,7 @@ func (in *untagRoleInput) target() ref {
 }
 
 func (s *Service) untagRole(_ context.Context, req *api.Request, in *untagRoleInput) (*struct{}, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	return nil, s.changeRole(req, in.RoleName, func(r *role) *api.Error {
-		r.Tags = withoutTags(r.Tags, in.TagKeys)
-		return nil
-	})
+	return nil, roles.untag(s, req, in.RoleName, in.TagKeys)
 }
 
 type listRoleTagsInput struct {
@@ -192,29 +192,14 @@ type listRoleTagsInput struct {
 	MaxItems *int32
 }
 
-func (in *listRoleTagsInput) target() ref { return ref{kind: kindRole, name: in.RoleName} }
+func (in *listRoleTagsInput) target() ref { return roles.ref(in.RoleName) }
 
 func (in *listRoleTagsInput) validate() *api.Error {
-	var v validation
-	v.name(in.RoleName, "roleName", maxRoleName)
-	return v.err()
+	return roles.validation(in.RoleName).err()
 }
 
 func (s *Service) listRoleTags(_ context.Context, req *api.Request, in *listRoleTagsInput) (*listTagsOutput, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	r, err := s.lookupRole(req.Account, in.RoleName)
-	if err != nil {
-		return nil, err
-	}
-	out, err := listTags(r.Tags, in.Marker, in.MaxItems)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return roles.listTags(s, req, in.RoleName, in.Marker, in.MaxItems)
 }
 
 type tagPolicyInput struct {

@@ -71,16 +71,6 @@ type userOutput struct {
 	User userXML `xml:"User"`
 }
 
-// lookupUser finds a user of the caller's account. Callers hold mu or meta.
-func (s *Service) lookupUser(account, name string) (*user, *api.Error) {
-	if a := s.account(account); a != nil {
-		if u := a.users[lower(name)]; u != nil {
-			return u, nil
-		}
-	}
-	return nil, errNoSuchEntity("The user with name %s cannot be found.", name)
-}
-
 // callerUserName is the user a request acts on when it names none: the
 // caller, if the caller is an IAM user.
 func callerUserName(req *api.Request, name string) (string, *api.Error) {
@@ -110,8 +100,7 @@ func (in *createUserInput) target() ref {
 }
 
 func (in *createUserInput) validate() *api.Error {
-	var v validation
-	v.name(in.UserName, "userName", maxUserName)
+	v := users.validation(in.UserName)
 	v.path(in.Path, "path")
 	if in.PermissionsBoundary != "" {
 		v.arn(in.PermissionsBoundary, "permissionsBoundary")
@@ -134,17 +123,14 @@ func (s *Service) createUser(_ context.Context, req *api.Request, in *createUser
 			return nil, err
 		}
 	}
-	if a := s.account(req.Account); a != nil && a.users[lower(in.UserName)] != nil {
-		return nil, errEntityAlreadyExists("User with name %s already exists.", in.UserName)
+	if err := users.checkFree(s, req.Account, in.UserName); err != nil {
+		return nil, err
 	}
 	u := &user{
 		Name: in.UserName, Path: defaultPath(in.Path), ID: newUniqueID(prefixUser, req.Account),
 		Created: s.now(), Tags: slices.Clone(in.Tags), Boundary: in.PermissionsBoundary,
 	}
-	err := s.commitIn(req.Account, []persist.Write{userWrite(req.Account, u.Name, u)}, func(a *account) {
-		a.users[lower(u.Name)] = u
-	})
-	if err != nil {
+	if err := users.put(s, req.Account, nil, u); err != nil {
 		return nil, err
 	}
 	return &userOutput{User: u.xml(req.Account, true)}, nil
@@ -154,7 +140,7 @@ type getUserInput struct {
 	UserName string
 }
 
-func (in *getUserInput) target() ref { return ref{kind: kindUser, name: in.UserName} }
+func (in *getUserInput) target() ref { return users.ref(in.UserName) }
 
 func (in *getUserInput) validate() *api.Error {
 	var v validation
@@ -176,7 +162,7 @@ func (s *Service) getUser(_ context.Context, req *api.Request, in *getUserInput)
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	u, err := s.lookupUser(req.Account, name)
+	u, err := users.lookup(s, req.Account, name)
 	if err != nil {
 		return nil, err
 	}
@@ -189,11 +175,10 @@ type updateUserInput struct {
 	NewPath     string
 }
 
-func (in *updateUserInput) target() ref { return ref{kind: kindUser, name: in.UserName} }
+func (in *updateUserInput) target() ref { return users.ref(in.UserName) }
 
 func (in *updateUserInput) validate() *api.Error {
-	var v validation
-	v.name(in.UserName, "userName", maxUserName)
+	v := users.validation(in.UserName)
 	v.optName(in.NewUserName, "newUserName", maxUserName)
 	v.path(in.NewPath, "newPath")
 	return v.err()
@@ -205,7 +190,7 @@ func (s *Service) updateUser(_ context.Context, req *api.Request, in *updateUser
 	}
 	s.meta.Lock()
 	defer s.meta.Unlock()
-	old, err := s.lookupUser(req.Account, in.UserName)
+	old, err := users.lookup(s, req.Account, in.UserName)
 	if err != nil {
 		return nil, err
 	}
@@ -215,8 +200,10 @@ func (s *Service) updateUser(_ context.Context, req *api.Request, in *updateUser
 	}
 	writes := []persist.Write{}
 	if in.NewUserName != "" && in.NewUserName != old.Name {
-		if lower(in.NewUserName) != lower(old.Name) && s.account(req.Account).users[lower(in.NewUserName)] != nil {
-			return nil, errEntityAlreadyExists("User with name %s already exists.", in.NewUserName)
+		if lower(in.NewUserName) != lower(old.Name) {
+			if err := users.checkFree(s, req.Account, in.NewUserName); err != nil {
+				return nil, err
+			}
 		}
 		u.Name = in.NewUserName
 		writes = append(writes, userWrite(req.Account, old.Name, nil))
@@ -233,38 +220,25 @@ type deleteUserInput struct {
 	UserName string
 }
 
-func (in *deleteUserInput) target() ref { return ref{kind: kindUser, name: in.UserName} }
+func (in *deleteUserInput) target() ref { return users.ref(in.UserName) }
+
+func (in *deleteUserInput) validate() *api.Error { return users.validation(in.UserName).err() }
 
 // deleteUser refuses, as AWS does, while anything is still attached to the user
 // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_users_remove.html#id_users_deleting_cli).
-func (in *deleteUserInput) validate() *api.Error {
-	var v validation
-	v.name(in.UserName, "userName", maxUserName)
-	return v.err()
-}
-
 func (s *Service) deleteUser(_ context.Context, req *api.Request, in *deleteUserInput) (*struct{}, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	s.meta.Lock()
-	defer s.meta.Unlock()
-	u, err := s.lookupUser(req.Account, in.UserName)
-	if err != nil {
-		return nil, err
-	}
-	switch {
-	case len(u.Keys) > 0:
-		return nil, errDeleteConflict("Cannot delete entity, must delete access keys first.")
-	case len(u.Inline) > 0:
-		return nil, errDeleteConflict("Cannot delete entity, must delete policies first.")
-	case len(u.Attached) > 0:
-		return nil, errDeleteConflict("Cannot delete entity, must detach all policies first.")
-	case len(u.Groups) > 0:
-		return nil, errDeleteConflict("Cannot delete entity, must remove users from group first.")
-	}
-	return nil, s.commitIn(req.Account, []persist.Write{userWrite(req.Account, u.Name, nil)}, func(a *account) {
-		delete(a.users, lower(u.Name))
+	return nil, users.remove(s, req, in.UserName, func(u *user) *api.Error {
+		switch {
+		case len(u.Keys) > 0:
+			return errDeleteConflict("Cannot delete entity, must delete access keys first.")
+		case len(u.Inline) > 0:
+			return errDeleteConflict("Cannot delete entity, must delete policies first.")
+		case len(u.Attached) > 0:
+			return errDeleteConflict("Cannot delete entity, must detach all policies first.")
+		case len(u.Groups) > 0:
+			return errDeleteConflict("Cannot delete entity, must remove users from group first.")
+		}
+		return nil
 	})
 }
 
@@ -284,106 +258,22 @@ type listUsersOutput struct {
 	Marker      string           `xml:"Marker,omitempty"`
 }
 
-func (in *listUsersInput) validate() *api.Error {
-	var v validation
-	v.path(in.PathPrefix, "pathPrefix")
-	return v.err()
-}
+func (in *listUsersInput) validate() *api.Error { return validatePathPrefix(in.PathPrefix) }
 
 func (s *Service) listUsers(_ context.Context, req *api.Request, in *listUsersInput) (*listUsersOutput, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	out := &listUsersOutput{Users: members[userXML]{}}
-	a := s.account(req.Account)
-	if a == nil {
-		return out, nil
-	}
-	keys := sortedKeys(a.users, func(u *user) bool { return hasPathPrefix(u.Path, in.PathPrefix) })
-	p, err := paginate(keys, in.Marker, in.MaxItems)
+	found, p, err := users.list(s, req.Account, in.PathPrefix, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}
-	for _, k := range keys[p.start:p.end] {
-		out.Users = append(out.Users, a.users[k].xml(req.Account, false))
+	out := &listUsersOutput{Users: members[userXML]{}, IsTruncated: p.truncated, Marker: p.marker}
+	for _, u := range found {
+		out.Users = append(out.Users, u.xml(req.Account, false))
 	}
-	out.IsTruncated, out.Marker = p.truncated, p.marker
 	return out, nil
 }
 
 func hasPathPrefix(path, prefix string) bool {
 	return len(path) >= len(prefix) && path[:len(prefix)] == prefix
-}
-
-type putUserBoundaryInput struct {
-	UserName            string
-	PermissionsBoundary string
-}
-
-func (in *putUserBoundaryInput) target() ref {
-	return ref{kind: kindUser, name: in.UserName, boundary: in.PermissionsBoundary}
-}
-
-func (in *putUserBoundaryInput) validate() *api.Error {
-	var v validation
-	v.name(in.UserName, "userName", maxUserName)
-	v.arn(in.PermissionsBoundary, "permissionsBoundary")
-	return v.err()
-}
-
-func (s *Service) putUserPermissionsBoundary(_ context.Context, req *api.Request, in *putUserBoundaryInput) (*struct{}, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	return nil, s.changeUser(req, in.UserName, func(u *user) *api.Error {
-		if err := s.checkBoundary(req, in.PermissionsBoundary); err != nil {
-			return err
-		}
-		u.Boundary = in.PermissionsBoundary
-		return nil
-	})
-}
-
-type deleteUserBoundaryInput struct {
-	UserName string
-}
-
-func (in *deleteUserBoundaryInput) target() ref { return ref{kind: kindUser, name: in.UserName} }
-
-func (in *deleteUserBoundaryInput) validate() *api.Error {
-	var v validation
-	v.name(in.UserName, "userName", maxUserName)
-	return v.err()
-}
-
-func (s *Service) deleteUserPermissionsBoundary(_ context.Context, req *api.Request, in *deleteUserBoundaryInput) (*struct{}, error) {
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	return nil, s.changeUser(req, in.UserName, func(u *user) *api.Error {
-		u.Boundary = ""
-		return nil
-	})
-}
-
-// changeUser applies change to a clone of the named user and commits it.
-func (s *Service) changeUser(req *api.Request, name string, change func(u *user) *api.Error) error {
-	s.meta.Lock()
-	defer s.meta.Unlock()
-	old, err := s.lookupUser(req.Account, name)
-	if err != nil {
-		return err
-	}
-	u := old.clone()
-	if err := change(u); err != nil {
-		return err
-	}
-	return s.commitIn(req.Account, []persist.Write{userWrite(req.Account, u.Name, u)}, func(a *account) {
-		a.users[lower(u.Name)] = u
-		s.indexKeys(req.Account, old, u)
-	})
 }
 
 // indexKeys brings the access key index up to date with a user's change

@@ -104,6 +104,13 @@ func (v *validation) path(value, member string) {
 	}
 }
 
+// pathPrefix checks the PathPrefix of a listing.
+func validatePathPrefix(prefix string) *api.Error {
+	var v validation
+	v.path(prefix, "pathPrefix")
+	return v.err()
+}
+
 // document checks a policy document parameter against the model; its
 // content is checked by policy.Parse.
 func (v *validation) document(value, member string) {
