@@ -26,8 +26,6 @@
 //     version. ReadOnlyAccess keeps only the statements for the services
 //     ferry serves.
 //   - Changes are visible at once: there is no eventual consistency.
-//   - A trust policy keeps the ARNs it names; AWS rewrites them to unique
-//     ids, so that a user deleted and made again is not trusted by ARN.
 //
 // This package carries no compatibility promise; the emulator package does.
 package iam

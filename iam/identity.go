@@ -170,8 +170,9 @@ func (s *Service) Role(arn string) (Role, bool) {
 	if r == nil {
 		return Role{}, false
 	}
+	_, trust := s.boundTrust(r)
 	return Role{
-		ARN: r.arn(account), ID: r.ID, Name: r.Name, Path: r.Path, Account: account, Trust: r.trust,
+		ARN: r.arn(account), ID: r.ID, Name: r.Name, Path: r.Path, Account: account, Trust: trust,
 		MaxSessionDuration: time.Duration(r.MaxSession) * time.Second, Tags: tagMap(r.Tags),
 	}, true
 }

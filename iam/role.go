@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ferry-emulator/ferry/emulator/api"
@@ -27,7 +28,10 @@ type role struct {
 	Boundary    string         `json:"boundary,omitempty"`
 	Inline      []inlinePolicy `json:"inline,omitempty"`
 	Attached    []string       `json:"attached,omitempty"`
-	trust       *policy.Policy
+	// TrustIDs binds each user or role the trust policy names to the unique
+	// id it had when the policy was saved, as IAM does.
+	TrustIDs map[string]string `json:"trustIds,omitempty"`
+	trust    *policy.Policy
 }
 
 func (r *role) arn(account string) string { return arn(account, "role", r.Path, r.Name) }
@@ -88,32 +92,82 @@ func parseTrust(doc string) (*policy.Policy, *api.Error) {
 }
 
 // checkPrincipals refuses a trust policy that names an IAM user or role
-// that does not exist, as IAM does ("Invalid principal in policy").
-// Accounts, roots, services and "*" always exist. Callers hold meta.
-func (s *Service) checkPrincipals(p *policy.Policy) *api.Error {
+// that does not exist, as IAM does ("Invalid principal in policy"), and
+// returns the unique id of each one it names. Accounts, roots, services
+// and "*" always exist. Callers hold meta.
+func (s *Service) checkPrincipals(p *policy.Policy) (map[string]string, *api.Error) {
+	var ids map[string]string
 	for _, pr := range p.AWSPrincipals() {
-		account, kind, path, name, ok := parseEntityARN(pr)
-		if !ok {
+		id, named, exists := s.entityID(pr)
+		if !named {
 			continue
 		}
-		exists := false
-		if a := s.account(account); a != nil {
-			switch kind {
-			case "user":
-				u := a.users[lower(name)]
-				exists = u != nil && u.Path == path && u.Name == name
-			case "role":
-				r := a.roles[lower(name)]
-				exists = r != nil && r.Path == path && r.Name == name
-			default:
-				continue
-			}
-		}
 		if !exists {
-			return errMalformedPolicyDocument(`Invalid principal in policy: "AWS":"%s"`, pr)
+			return nil, errMalformedPolicyDocument(`Invalid principal in policy: "AWS":"%s"`, pr)
+		}
+		if ids == nil {
+			ids = map[string]string{}
+		}
+		ids[pr] = id
+	}
+	return ids, nil
+}
+
+// entityID finds the user or role an ARN names: named is false for ARNs
+// that name no IAM user or role. Callers hold mu or meta.
+func (s *Service) entityID(entityARN string) (id string, named, exists bool) {
+	account, kind, path, name, ok := parseEntityARN(entityARN)
+	if !ok || (kind != "user" && kind != "role") {
+		return "", false, false
+	}
+	a := s.account(account)
+	if a == nil {
+		return "", true, false
+	}
+	if kind == "user" {
+		if u := a.users[lower(name)]; u != nil && u.Path == path && u.Name == name {
+			return u.ID, true, true
+		}
+		return "", true, false
+	}
+	if r := a.roles[lower(name)]; r != nil && r.Path == path && r.Name == name {
+		return r.ID, true, true
+	}
+	return "", true, false
+}
+
+// boundTrust is the role's trust policy as it stands now. A user or role it
+// named that has since been deleted, or deleted and made again, is no
+// longer trusted: IAM keeps the unique id it bound, which GetRole then shows
+// in place of the ARN and which matches no principal
+// (reference_policies_elements_principal.html#principal-roles).
+// Callers hold mu or meta.
+func (s *Service) boundTrust(r *role) (string, *policy.Policy) {
+	doc, changed := r.Trust, false
+	for entityARN, boundID := range r.TrustIDs {
+		if id, _, exists := s.entityID(entityARN); !exists || id != boundID {
+			doc = strings.ReplaceAll(doc, `"`+entityARN+`"`, `"`+boundID+`"`)
+			changed = true
 		}
 	}
-	return nil
+	if !changed {
+		return r.Trust, r.trust
+	}
+	p, err := policy.Parse(doc, policy.Trust)
+	if err != nil {
+		return doc, nil // trusts no one rather than the wrong one
+	}
+	return doc, p
+}
+
+// roleXML renders a role with its trust policy as it stands now. Callers
+// hold mu or meta.
+func (s *Service) roleXML(account string, r *role, full bool) roleXML {
+	x := r.xml(account, full)
+	if doc, _ := s.boundTrust(r); doc != r.Trust {
+		x.AssumeRolePolicyDocument = encodeDocument(doc)
+	}
+	return x
 }
 
 func (v *validation) sessionDuration(d int32) {
@@ -177,12 +231,13 @@ func (s *Service) createRole(_ context.Context, req *api.Request, in *createRole
 	if err := roles.checkFree(s, req.Account, in.RoleName); err != nil {
 		return nil, err
 	}
-	if err := s.checkPrincipals(trust); err != nil {
-		return nil, err
+	trustIDs, perr := s.checkPrincipals(trust)
+	if perr != nil {
+		return nil, perr
 	}
 	r := &role{
 		Name: in.RoleName, Path: defaultPath(in.Path), ID: newUniqueID(prefixRole, req.Account), Created: s.now(),
-		Trust: in.AssumeRolePolicyDocument, trust: trust, MaxSession: minSessionDuration,
+		Trust: in.AssumeRolePolicyDocument, trust: trust, TrustIDs: trustIDs, MaxSession: minSessionDuration,
 		Tags: slices.Clone(in.Tags), Boundary: in.PermissionsBoundary,
 	}
 	if in.Description != nil {
@@ -194,7 +249,7 @@ func (s *Service) createRole(_ context.Context, req *api.Request, in *createRole
 	if err := roles.put(s, req.Account, nil, r); err != nil {
 		return nil, err
 	}
-	return &roleOutput{Role: r.xml(req.Account, true)}, nil
+	return &roleOutput{Role: s.roleXML(req.Account, r, true)}, nil
 }
 
 type getRoleInput struct {
@@ -215,7 +270,7 @@ func (s *Service) getRole(_ context.Context, req *api.Request, in *getRoleInput)
 	if err != nil {
 		return nil, err
 	}
-	return &roleOutput{Role: r.xml(req.Account, true)}, nil
+	return &roleOutput{Role: s.roleXML(req.Account, r, true)}, nil
 }
 
 type deleteRoleInput struct {
@@ -262,9 +317,11 @@ func (s *Service) listRoles(_ context.Context, req *api.Request, in *listRolesIn
 		return nil, err
 	}
 	out := &listRolesOutput{Roles: members[roleXML]{}, IsTruncated: p.truncated, Marker: p.marker}
+	s.mu.RLock()
 	for _, r := range found {
-		out.Roles = append(out.Roles, r.xml(req.Account, false))
+		out.Roles = append(out.Roles, s.roleXML(req.Account, r, false))
 	}
+	s.mu.RUnlock()
 	return out, nil
 }
 
@@ -328,7 +385,7 @@ func (s *Service) updateRoleDescription(_ context.Context, req *api.Request, in 
 	var out roleOutput
 	err := roles.change(s, req, in.RoleName, func(r *role) *api.Error {
 		r.Description = in.Description
-		out.Role = r.xml(req.Account, true)
+		out.Role = s.roleXML(req.Account, r, true)
 		return nil
 	})
 	if err != nil {
@@ -359,10 +416,11 @@ func (s *Service) updateAssumeRolePolicy(_ context.Context, req *api.Request, in
 		return nil, err
 	}
 	return nil, roles.change(s, req, in.RoleName, func(r *role) *api.Error {
-		if err := s.checkPrincipals(trust); err != nil {
+		ids, err := s.checkPrincipals(trust)
+		if err != nil {
 			return err
 		}
-		r.Trust, r.trust = in.PolicyDocument, trust
+		r.Trust, r.trust, r.TrustIDs = in.PolicyDocument, trust, ids
 		return nil
 	})
 }
