@@ -52,9 +52,10 @@ func (s *Server) authorize(ctx context.Context, svc *api.Service, action *api.Ac
 		pin.Resource = &policy.NamedPolicy{Name: target.PolicyName, Policy: target.Policy}
 	}
 	// A root acting on its own account with no policy in play needs no
-	// context; everything else gets the full request context.
+	// context; everything else gets the request context, answered on demand.
 	if pin.Identity != nil || pin.Boundary != nil || pin.Session != nil || pin.Resource != nil {
-		pin.Request.Conditions = conditionContext(req, &target, owner, s.timeStrings(req.Time))
+		pin.Request.Conditions = target.Conditions
+		pin.Request.Context = &requestContext{req: req, t: &target, owner: owner, times: s.timeStrings(req.Time)}
 	}
 	dec := policy.Evaluate(&pin)
 	s.recordDecision(req, action.IAMAction, target.ARN, dec)
@@ -76,53 +77,80 @@ func (s *Server) authorize(ctx context.Context, svc *api.Service, action *api.Ac
 	return api.AccessDenied(msg)
 }
 
-// conditionContext fills the global condition keys AWS sets for a request
-// made directly by a principal, plus the target's own keys. Keys are
-// lower-cased: condition key names are case-insensitive.
+// requestContext answers the global condition keys AWS sets for a request
+// made directly by a principal, on demand: only the keys a policy mentions
+// are ever produced. Keys arrive lower-cased (condition key names are
+// case-insensitive); the target's own keys come from Target.Conditions.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
-func conditionContext(req *api.Request, t *api.Target, owner string, now *requestTimes) map[string][]string {
-	p := &req.Principal
-	n := 16 + len(p.Tags) + len(t.Tags)
-	m := make(map[string][]string, n+len(t.Conditions))
-	// Every single value shares one backing array: one allocation, not one
-	// per key, on a path every authorized request takes.
-	values := make([]string, 0, n)
-	set := func(k, v string) {
-		if v != "" {
-			values = append(values, v)
-			m[k] = values[len(values)-1 : len(values) : len(values)]
+type requestContext struct {
+	req   *api.Request
+	t     *api.Target
+	owner string
+	times *requestTimes
+}
+
+func (c *requestContext) Values(key string) []string {
+	p := &c.req.Principal
+	one := func(v string) []string {
+		if v == "" {
+			return nil
+		}
+		return []string{v}
+	}
+	switch key {
+	case "aws:principalarn":
+		if p.Type == api.PrincipalAssumedRole && p.RoleARN != "" {
+			return one(p.RoleARN) // aws:PrincipalArn of a role session is the role
+		}
+		return one(p.ARN)
+	case "aws:principalaccount":
+		return one(p.Account)
+	case "aws:principaltype":
+		return one(p.Type)
+	case "aws:userid":
+		return one(p.UserID)
+	case "aws:username":
+		if p.Type == api.PrincipalUser {
+			return one(p.Name)
+		}
+		return nil
+	case "aws:sourceidentity":
+		return one(p.SourceIdentity)
+	case "aws:securetransport":
+		return one(strconv.FormatBool(c.req.Scheme == "https"))
+	case "aws:currenttime":
+		return one(c.times.iso)
+	case "aws:epochtime":
+		return one(c.times.epoch)
+	case "aws:sourceip":
+		return one(c.req.SourceIP)
+	case "aws:requestedregion":
+		return one(c.req.Region)
+	case "aws:principalisawsservice":
+		return one(strconv.FormatBool(p.Type == api.PrincipalService))
+	case "aws:viaawsservice":
+		return one("false")
+	case "aws:resourceaccount":
+		return one(c.owner)
+	}
+	if tag, ok := strings.CutPrefix(key, "aws:principaltag/"); ok {
+		return one(tagValue(p.Tags, tag))
+	}
+	if tag, ok := strings.CutPrefix(key, "aws:resourcetag/"); ok {
+		return one(tagValue(c.t.Tags, tag))
+	}
+	return nil
+}
+
+// tagValue finds a tag by key without regard to case, as condition keys
+// are matched.
+func tagValue(tags map[string]string, key string) string {
+	for k, v := range tags {
+		if strings.EqualFold(k, key) {
+			return v
 		}
 	}
-	principalARN := p.ARN
-	if p.Type == api.PrincipalAssumedRole && p.RoleARN != "" {
-		principalARN = p.RoleARN // aws:PrincipalArn of a role session is the role
-	}
-	set("aws:principalarn", principalARN)
-	set("aws:principalaccount", p.Account)
-	set("aws:principaltype", p.Type)
-	set("aws:userid", p.UserID)
-	if p.Type == api.PrincipalUser {
-		set("aws:username", p.Name)
-	}
-	set("aws:sourceidentity", p.SourceIdentity)
-	set("aws:securetransport", strconv.FormatBool(req.Scheme == "https"))
-	set("aws:currenttime", now.iso)
-	set("aws:epochtime", now.epoch)
-	set("aws:sourceip", req.SourceIP)
-	set("aws:requestedregion", req.Region)
-	set("aws:principalisawsservice", strconv.FormatBool(p.Type == api.PrincipalService))
-	set("aws:viaawsservice", "false")
-	set("aws:resourceaccount", owner)
-	for k, v := range p.Tags {
-		set("aws:principaltag/"+strings.ToLower(k), v)
-	}
-	for k, v := range t.Tags {
-		set("aws:resourcetag/"+strings.ToLower(k), v)
-	}
-	for k, v := range t.Conditions {
-		m[strings.ToLower(k)] = v
-	}
-	return m
+	return ""
 }
 
 func (s *Server) recordDecision(req *api.Request, action, resource string, dec policy.Decision) {

@@ -236,7 +236,7 @@ func compileValue(info opInfo, s string, vars bool) condValue {
 		cv.toks = tokenize(s, info.cmp == cmpLike, vars)
 		cv.vars, cv.wild = hasVars(cv.toks), hasWildcards(cv.toks)
 		if !cv.vars && !cv.wild {
-			cv.plain = resolve(cv.toks, nil)
+			cv.plain = resolve(cv.toks, lookup{})
 		}
 	case famARN:
 		cv.arn = compileARN(s, vars)
@@ -299,8 +299,8 @@ func parseCIDR(s string) (netip.Prefix, bool) {
 // an absent key. With a negated operator "matches" means "equals none of the
 // policy values".
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_multi-value-conditions.html
-func (c *condition) eval(ctx map[string][]string) bool {
-	vals := ctx[c.key]
+func (c *condition) eval(ctx lookup) bool {
+	vals := ctx.get(c.key)
 	if c.info.fam == famNull {
 		present := len(vals) > 0
 		for i := range c.values {
@@ -347,7 +347,7 @@ func (c *condition) eval(ctx map[string][]string) bool {
 
 // anyValue reports whether the request value v compares true (under the
 // operator's positive form) with at least one policy value.
-func (c *condition) anyValue(v string, ctx map[string][]string) bool {
+func (c *condition) anyValue(v string, ctx lookup) bool {
 	switch c.info.fam {
 	case famString:
 		for i := range c.values {
@@ -417,7 +417,7 @@ func (c *condition) anyValue(v string, ctx map[string][]string) bool {
 // whose variable has no value never compares true, so it never matches a
 // positive operator and never stops a negated one.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#policy-vars-no-value
-func (cv *condValue) matchString(op cmp, v string, ctx map[string][]string) bool {
+func (cv *condValue) matchString(op cmp, v string, ctx lookup) bool {
 	if !cv.vars {
 		switch op {
 		case cmpEq:
@@ -428,7 +428,7 @@ func (cv *condValue) matchString(op cmp, v string, ctx map[string][]string) bool
 		if !cv.wild {
 			return v == cv.plain
 		}
-		return glob(cv.toks, v, false, nil)
+		return glob(cv.toks, v, false, lookup{})
 	}
 	if !resolvable(cv.toks, ctx) {
 		return false

@@ -1,15 +1,37 @@
 package policy
 
-// Request is one authorization question. Conditions holds every context key
-// the caller knows, keys LOWER-CASED (condition key names are
-// case-insensitive), each multi-valued: "aws:sourcearn",
-// "aws:principaltag/team", "aws:currenttime", "sqs:..."; the engine computes
-// no keys itself except that policy variables read from Conditions.
+// Request is one authorization question. Conditions holds context keys,
+// LOWER-CASED (condition key names are case-insensitive), each
+// multi-valued: "aws:sourcearn", "aws:principaltag/team",
+// "aws:currenttime", "sqs:..."; Context, when set, answers the keys
+// Conditions does not hold, so that a caller can supply values only when a
+// policy asks for them. The engine computes no keys itself; policy
+// variables read from the same context.
 type Request struct {
 	Action     string // service:Action, e.g. "sqs:SendMessage" (matching is case-insensitive)
 	Resource   string // an ARN, or "*"
 	Principal  Principal
 	Conditions map[string][]string
+	Context    Context
+}
+
+// Context answers context keys on demand: the values of a lower-cased
+// key, nil when the request has none.
+type Context interface {
+	Values(key string) []string
+}
+
+// lookup reads a request's context: Conditions first, then Context.
+type lookup struct {
+	m    map[string][]string
+	more Context
+}
+
+func (l lookup) get(key string) []string {
+	if v, ok := l.m[key]; ok || l.more == nil {
+		return v
+	}
+	return l.more.Values(key)
 }
 
 // NamedPolicy is a policy with the name explanations give it.
@@ -335,7 +357,7 @@ func (st *statement) applies(req *Request) bool {
 	if st.hasResource {
 		matched = false
 		for i := range st.resources {
-			if st.resources[i].match(req.Resource, req.Conditions) {
+			if st.resources[i].match(req.Resource, lookup{req.Conditions, req.Context}) {
 				matched = true
 				break
 			}
@@ -347,7 +369,7 @@ func (st *statement) applies(req *Request) bool {
 	// Conditions: AND across operators and keys.
 	// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-logic-multiple-context-keys-or-values.html
 	for i := range st.conds {
-		if !st.conds[i].eval(req.Conditions) {
+		if !st.conds[i].eval(lookup{req.Conditions, req.Context}) {
 			return false
 		}
 	}

@@ -135,15 +135,15 @@ func parseVariable(s string) (t token, n int, ok bool) {
 // key with exactly one value can be a variable; otherwise the default, if
 // any, applies. Unresolved, the value containing it matches nothing.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
-func variable(t *token, ctx map[string][]string) (string, bool) {
-	if vs := ctx[t.text]; len(vs) == 1 {
+func variable(t *token, ctx lookup) (string, bool) {
+	if vs := ctx.get(t.text); len(vs) == 1 {
 		return vs[0], true
 	}
 	return t.def, t.hasDef
 }
 
 // resolvable reports whether every variable in toks has a value.
-func resolvable(toks []token, ctx map[string][]string) bool {
+func resolvable(toks []token, ctx lookup) bool {
 	for i := range toks {
 		if toks[i].kind == tVar {
 			if _, ok := variable(&toks[i], ctx); !ok {
@@ -173,7 +173,7 @@ func hasWildcards(toks []token) bool {
 }
 
 // resolve renders tokens without wildcards as the string they stand for.
-func resolve(toks []token, ctx map[string][]string) string {
+func resolve(toks []token, ctx lookup) string {
 	var b strings.Builder
 	for i := range toks {
 		switch toks[i].kind {
@@ -194,7 +194,7 @@ func resolve(toks []token, ctx map[string][]string) string {
 // glob matches s against toks, '*' and '?' matching any character. Variables
 // must have been found resolvable. With fold, literals (lower-cased at
 // compile time) compare ASCII-case-insensitively.
-func glob(toks []token, s string, fold bool, ctx map[string][]string) bool {
+func glob(toks []token, s string, fold bool, ctx lookup) bool {
 	ti, si := 0, 0
 	starTi, starSi := -1, 0
 	for {
@@ -236,7 +236,7 @@ func glob(toks []token, s string, fold bool, ctx map[string][]string) bool {
 
 // equalTokens reports whether s is exactly the text toks stand for (no
 // wildcards), without building that text.
-func equalTokens(toks []token, s string, ctx map[string][]string) bool {
+func equalTokens(toks []token, s string, ctx lookup) bool {
 	for i := range toks {
 		lit := toks[i].text
 		if toks[i].kind == tVar {
@@ -324,7 +324,7 @@ func (a *actionPattern) match(action string) bool {
 	case a.toks == nil:
 		return asciiEqualFold(action, a.plain)
 	}
-	return glob(a.toks, action, true, nil)
+	return glob(a.toks, action, true, lookup{})
 }
 
 // resourcePattern is one value of Resource or NotResource.
@@ -400,7 +400,7 @@ func splitSegments(toks []token) [][]token {
 	return comps
 }
 
-func (r *resourcePattern) match(resource string, ctx map[string][]string) bool {
+func (r *resourcePattern) match(resource string, ctx lookup) bool {
 	switch {
 	case r.all:
 		return true
@@ -446,7 +446,7 @@ func (m *segmentMemo) fail(i, ord int) {
 
 // matchFrom matches s, which starts after the ord-th colon of the resource,
 // against the pattern's segments from i on.
-func (r *resourcePattern) matchFrom(i int, s string, ord int, ctx map[string][]string, m *segmentMemo) bool {
+func (r *resourcePattern) matchFrom(i int, s string, ord int, ctx lookup, m *segmentMemo) bool {
 	if m.failed(i, ord) {
 		return false
 	}
@@ -457,7 +457,7 @@ func (r *resourcePattern) matchFrom(i int, s string, ord int, ctx map[string][]s
 	return ok
 }
 
-func (r *resourcePattern) matchSegment(i int, s string, ord int, ctx map[string][]string, m *segmentMemo) bool {
+func (r *resourcePattern) matchSegment(i int, s string, ord int, ctx lookup, m *segmentMemo) bool {
 	comp := r.comps[i]
 	if i == arnSegments-1 {
 		return glob(comp, s, false, ctx)
@@ -509,7 +509,7 @@ func compileARN(s string, vars bool) arnPattern {
 	return ap
 }
 
-func (a *arnPattern) match(v string, ctx map[string][]string) bool {
+func (a *arnPattern) match(v string, ctx lookup) bool {
 	if !a.valid || !resolvable(a.toks, ctx) {
 		return false
 	}

@@ -70,7 +70,7 @@ func TestGlob(t *testing.T) {
 		{"a?c", "abc", true}, {"a?c", "ac", false}, {"a?c", "aéc", true}, {"**a", "ba", true},
 		{"*a*a*a*a*a*a*b", strings.Repeat("a", 40), false},
 	} {
-		if got := glob(tokenize(c.p, true, false), c.s, false, nil); got != c.want {
+		if got := glob(tokenize(c.p, true, false), c.s, false, lookup{}); got != c.want {
 			t.Errorf("glob(%q, %q) = %v, want %v", c.p, c.s, got, c.want)
 		}
 		if ref := refGlob(c.p, c.s); ref != c.want {
@@ -105,7 +105,7 @@ func TestResourcePatterns(t *testing.T) {
 		{"arn:*:*:*:*:*:*:*", "arn:a:b:c:d:e:f:g", true},
 	} {
 		rp := compileResource(c.p, true)
-		if got := rp.match(c.s, nil); got != c.want {
+		if got := rp.match(c.s, lookup{}); got != c.want {
 			t.Errorf("Resource %q vs %q = %v, want %v", c.p, c.s, got, c.want)
 		}
 		if ref := refResource(c.p, c.s); ref != c.want {
@@ -114,7 +114,7 @@ func TestResourcePatterns(t *testing.T) {
 	}
 	// Many segment-ending stars and many colons stay fast.
 	rp := compileResource("a*:*:*:*:*:z", false)
-	if rp.match("a"+strings.Repeat(":b", 1000), nil) {
+	if rp.match("a"+strings.Repeat(":b", 1000), lookup{}) {
 		t.Error("pathological pattern matched")
 	}
 }
@@ -204,7 +204,7 @@ func FuzzMatchPattern(f *testing.F) {
 		}
 		switch mode % 3 {
 		case 0:
-			if got, want := glob(tokenize(p, true, false), s, false, nil), refGlob(p, s); got != want {
+			if got, want := glob(tokenize(p, true, false), s, false, lookup{}), refGlob(p, s); got != want {
 				t.Fatalf("StringLike %q vs %q = %v, reference %v", p, s, got, want)
 			}
 		case 1:
@@ -217,7 +217,7 @@ func FuzzMatchPattern(f *testing.F) {
 			}
 		case 2:
 			rp := compileResource(p, false)
-			if got, want := rp.match(s, nil), refResource(p, s); got != want {
+			if got, want := rp.match(s, lookup{}), refResource(p, s); got != want {
 				t.Fatalf("Resource %q vs %q = %v, reference %v", p, s, got, want)
 			}
 		}
