@@ -59,10 +59,20 @@ func (s *Server) authorize(ctx context.Context, svc *api.Service, action *api.Ac
 	}
 	dec := policy.Evaluate(&pin)
 	s.recordDecision(req, action.IAMAction, target.ARN, dec)
+	denied := action.IAMAction
+	for _, also := range target.AlsoRequires {
+		if !dec.Allowed {
+			break
+		}
+		pin.Request.Action = also
+		dec = policy.Evaluate(&pin)
+		s.recordDecision(req, also, target.ARN, dec)
+		denied = also
+	}
 	if dec.Allowed || s.cfg.IAMMode == "audit" {
 		return nil
 	}
-	named := action.IAMAction
+	named := denied
 	if svc.LowerCaseDeniedAction {
 		named = strings.ToLower(named)
 	}

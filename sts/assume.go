@@ -85,6 +85,16 @@ func (s *Service) assumeRoleTarget(_ context.Context, req *api.Request, in *assu
 		cond["sts:transitivetagkeys"] = slices.Clone(in.TransitiveTagKeys)
 	}
 	t.Conditions = cond
+	// Passing session tags or a source identity also takes sts:TagSession
+	// or sts:SetSourceIdentity, on both the trust policy and the caller's
+	// side (id_session-tags.html#id_session-tags_permissions-required,
+	// id_credentials_temp_control-access_monitor.html#id_credentials_temp_control-access_monitor-perms).
+	if len(in.Tags) > 0 || len(in.TransitiveTagKeys) > 0 {
+		t.AlsoRequires = append(t.AlsoRequires, "sts:TagSession")
+	}
+	if in.SourceIdentity != nil {
+		t.AlsoRequires = append(t.AlsoRequires, "sts:SetSourceIdentity")
+	}
 	return t, nil
 }
 

@@ -521,3 +521,29 @@ func TestDecodeAuthorizationMessageRefusesForeignMessages(t *testing.T) {
 		t.Fatalf("got %v, want InvalidAuthorizationMessageException", err)
 	}
 }
+
+// Session tags need sts:TagSession, and a source identity
+// sts:SetSourceIdentity, in the trust policy and on the caller's side
+// (id_session-tags.html#id_session-tags_permissions-required;
+// id_credentials_temp_control-access_monitor.html).
+func TestSessionTagsAndSourceIdentityNeedTheirOwnPermissions(t *testing.T) {
+	f := start(t)
+	ctx := ctxT(t)
+	onlyAssume := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::000000000000:user/carol"},"Action":"sts:AssumeRole"}]}`
+	carol := f.user(t, f.iam, "carol", canAssume) // may AssumeRole and TagSession, not SetSourceIdentity
+	strict := role(t, f.iam, "strict", onlyAssume, "")
+	open := role(t, f.iam, "open", trusting("arn:aws:iam::000000000000:user/carol", ""), "")
+	tags := []types.Tag{{Key: aws.String("team"), Value: aws.String("blue")}}
+
+	if _, err := carol.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(strict), RoleSessionName: aws.String("plain")}); err != nil {
+		t.Fatalf("without tags: %v", err)
+	}
+	_, err := carol.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(strict), RoleSessionName: aws.String("tagged"), Tags: tags})
+	wantAPIError(t, err, "AccessDenied", "User: arn:aws:iam::000000000000:user/carol is not authorized to perform: sts:TagSession on resource: "+strict+" because no role trust policy allows the sts:TagSession action")
+	if _, err := carol.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(open), RoleSessionName: aws.String("tagged"), Tags: tags}); err != nil {
+		t.Fatalf("tags with sts:TagSession on both sides: %v", err)
+	}
+	// The trust policy allows sts:SetSourceIdentity; carol's own policy does not.
+	_, err = carol.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(open), RoleSessionName: aws.String("sourced"), SourceIdentity: aws.String("carol")})
+	wantAPIError(t, err, "AccessDenied", "User: arn:aws:iam::000000000000:user/carol is not authorized to perform: sts:SetSourceIdentity on resource: "+open+" because no identity-based policy allows the sts:SetSourceIdentity action")
+}

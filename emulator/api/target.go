@@ -23,6 +23,9 @@ type Target struct {
 	// SameAccountOnly marks operations AWS never allows across accounts,
 	// whatever the policies say (SQS SetQueueAttributes, AddPermission, …).
 	SameAccountOnly bool
+	// AlsoRequires lists further actions the request needs allowed on the
+	// same target, as AssumeRole with session tags needs sts:TagSession.
+	AlsoRequires []string
 }
 
 // Resolve attaches a target resolver to an action. An error from fn (say,
