@@ -530,7 +530,7 @@ func TestSessionTagsAndSourceIdentityNeedTheirOwnPermissions(t *testing.T) {
 	f := start(t)
 	ctx := ctxT(t)
 	onlyAssume := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::000000000000:user/carol"},"Action":"sts:AssumeRole"}]}`
-	carol := f.user(t, f.iam, "carol", canAssume) // may AssumeRole and TagSession, not SetSourceIdentity
+	carol := f.user(t, f.iam, "carol", canAssume)
 	strict := role(t, f.iam, "strict", onlyAssume, "")
 	open := role(t, f.iam, "open", trusting("arn:aws:iam::000000000000:user/carol", ""), "")
 	tags := []types.Tag{{Key: aws.String("team"), Value: aws.String("blue")}}
@@ -543,7 +543,11 @@ func TestSessionTagsAndSourceIdentityNeedTheirOwnPermissions(t *testing.T) {
 	if _, err := carol.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(open), RoleSessionName: aws.String("tagged"), Tags: tags}); err != nil {
 		t.Fatalf("tags with sts:TagSession on both sides: %v", err)
 	}
-	// The trust policy allows sts:SetSourceIdentity; carol's own policy does not.
-	_, err = carol.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(open), RoleSessionName: aws.String("sourced"), SourceIdentity: aws.String("carol")})
-	wantAPIError(t, err, "AccessDenied", "User: arn:aws:iam::000000000000:user/carol is not authorized to perform: sts:SetSourceIdentity on resource: "+open+" because no identity-based policy allows the sts:SetSourceIdentity action")
+	_, err = carol.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(strict), RoleSessionName: aws.String("sourced"), SourceIdentity: aws.String("carol")})
+	wantAPIError(t, err, "AccessDenied", "User: arn:aws:iam::000000000000:user/carol is not authorized to perform: sts:SetSourceIdentity on resource: "+strict+" because no role trust policy allows the sts:SetSourceIdentity action")
+	// In the same account a trust policy naming the user grants directly,
+	// so carol's own policy need not allow sts:SetSourceIdentity.
+	if _, err := carol.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(open), RoleSessionName: aws.String("sourced"), SourceIdentity: aws.String("carol")}); err != nil {
+		t.Fatalf("source identity allowed by the trust policy: %v", err)
+	}
 }
