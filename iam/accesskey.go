@@ -46,7 +46,7 @@ type createAccessKeyOutput struct {
 func (in *createAccessKeyInput) validate() *api.Error {
 	var v validation
 	v.optName(in.UserName, "userName", maxUserName)
-	return v.err()
+	return v.Err()
 }
 
 func (s *Service) createAccessKey(_ context.Context, req *api.Request, in *createAccessKeyInput) (*createAccessKeyOutput, error) {
@@ -96,7 +96,7 @@ func (in *deleteAccessKeyInput) validate() *api.Error {
 	var v validation
 	v.optName(in.UserName, "userName", maxUserName)
 	v.accessKeyID(in.AccessKeyId, "accessKeyId")
-	return v.err()
+	return v.Err()
 }
 
 func (s *Service) deleteAccessKey(_ context.Context, req *api.Request, in *deleteAccessKeyInput) (*struct{}, error) {
@@ -131,12 +131,12 @@ func (in *updateAccessKeyInput) validate() *api.Error {
 	v.accessKeyID(in.AccessKeyId, "accessKeyId")
 	switch in.Status {
 	case "":
-		v.missing("status")
+		v.Missing("status")
 	case statusActive, statusInactive:
 	default:
-		v.fail(in.Status, "status", "Member must satisfy enum value set: [Active, Inactive]")
+		v.Fail(in.Status, "status", "Member must satisfy enum value set: [Active, Inactive]")
 	}
-	return v.err()
+	return v.Err()
 }
 
 func (s *Service) updateAccessKey(_ context.Context, req *api.Request, in *updateAccessKeyInput) (*struct{}, error) {
@@ -174,7 +174,7 @@ type listAccessKeysOutput struct {
 func (in *listAccessKeysInput) validate() *api.Error {
 	var v validation
 	v.optName(in.UserName, "userName", maxUserName)
-	return v.err()
+	return v.Err()
 }
 
 func (s *Service) listAccessKeys(_ context.Context, req *api.Request, in *listAccessKeysInput) (*listAccessKeysOutput, error) {
@@ -236,7 +236,7 @@ type getAccessKeyLastUsedOutput struct {
 func (in *getAccessKeyLastUsedInput) validate() *api.Error {
 	var v validation
 	v.accessKeyID(in.AccessKeyId, "accessKeyId")
-	return v.err()
+	return v.Err()
 }
 
 func (s *Service) getAccessKeyLastUsed(_ context.Context, req *api.Request, in *getAccessKeyLastUsedInput) (*getAccessKeyLastUsedOutput, error) {

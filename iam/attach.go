@@ -15,7 +15,7 @@ import (
 func (t *entityType[E]) validateAttachment(name, arn string) *api.Error {
 	v := t.validation(name)
 	v.arn(arn, "policyArn")
-	return v.err()
+	return v.Err()
 }
 
 func (t *entityType[E]) attach(s *Service, req *api.Request, name, arn string) error {
@@ -56,7 +56,7 @@ func (t *entityType[E]) detach(s *Service, req *api.Request, name, arn string) e
 
 // listAttached pages through an entity's attached policies, in name order.
 func (t *entityType[E]) listAttached(s *Service, req *api.Request, name, pathPrefix, marker string, maxItems *int32) (*listAttachedOutput, error) {
-	if err := t.validation(name).err(); err != nil {
+	if err := t.validation(name).Err(); err != nil {
 		return nil, err
 	}
 	s.mu.RLock()
@@ -130,7 +130,7 @@ type listAttachedUserPoliciesInput struct {
 func (in *listAttachedUserPoliciesInput) target() ref { return users.ref(in.UserName) }
 
 func (in *listAttachedUserPoliciesInput) validate() *api.Error {
-	return users.validation(in.UserName).err()
+	return users.validation(in.UserName).Err()
 }
 
 func (s *Service) listAttachedUserPolicies(_ context.Context, req *api.Request, in *listAttachedUserPoliciesInput) (*listAttachedOutput, error) {
@@ -183,7 +183,7 @@ func (in *listAttachedGroupPoliciesInput) target() ref {
 }
 
 func (in *listAttachedGroupPoliciesInput) validate() *api.Error {
-	return groups.validation(in.GroupName).err()
+	return groups.validation(in.GroupName).Err()
 }
 
 func (s *Service) listAttachedGroupPolicies(_ context.Context, req *api.Request, in *listAttachedGroupPoliciesInput) (*listAttachedOutput, error) {
@@ -234,7 +234,7 @@ type listAttachedRolePoliciesInput struct {
 func (in *listAttachedRolePoliciesInput) target() ref { return roles.ref(in.RoleName) }
 
 func (in *listAttachedRolePoliciesInput) validate() *api.Error {
-	return roles.validation(in.RoleName).err()
+	return roles.validation(in.RoleName).Err()
 }
 
 func (s *Service) listAttachedRolePolicies(_ context.Context, req *api.Request, in *listAttachedRolePoliciesInput) (*listAttachedOutput, error) {

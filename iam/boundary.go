@@ -13,7 +13,7 @@ import (
 func (t *entityType[E]) validateBoundary(name, arn string) *api.Error {
 	v := t.validation(name)
 	v.arn(arn, "permissionsBoundary")
-	return v.err()
+	return v.Err()
 }
 
 func (t *entityType[E]) putBoundary(s *Service, req *api.Request, name, arn string) error {
@@ -30,7 +30,7 @@ func (t *entityType[E]) putBoundary(s *Service, req *api.Request, name, arn stri
 }
 
 func (t *entityType[E]) deleteBoundary(s *Service, req *api.Request, name string) error {
-	if err := t.validation(name).err(); err != nil {
+	if err := t.validation(name).Err(); err != nil {
 		return err
 	}
 	return t.change(s, req, name, func(e E) *api.Error {
@@ -62,7 +62,7 @@ type deleteUserBoundaryInput struct {
 
 func (in *deleteUserBoundaryInput) target() ref { return users.ref(in.UserName) }
 
-func (in *deleteUserBoundaryInput) validate() *api.Error { return users.validation(in.UserName).err() }
+func (in *deleteUserBoundaryInput) validate() *api.Error { return users.validation(in.UserName).Err() }
 
 func (s *Service) deleteUserPermissionsBoundary(_ context.Context, req *api.Request, in *deleteUserBoundaryInput) (*struct{}, error) {
 	return nil, users.deleteBoundary(s, req, in.UserName)
@@ -91,7 +91,7 @@ type deleteRoleBoundaryInput struct {
 
 func (in *deleteRoleBoundaryInput) target() ref { return roles.ref(in.RoleName) }
 
-func (in *deleteRoleBoundaryInput) validate() *api.Error { return roles.validation(in.RoleName).err() }
+func (in *deleteRoleBoundaryInput) validate() *api.Error { return roles.validation(in.RoleName).Err() }
 
 func (s *Service) deleteRolePermissionsBoundary(_ context.Context, req *api.Request, in *deleteRoleBoundaryInput) (*struct{}, error) {
 	return nil, roles.deleteBoundary(s, req, in.RoleName)

@@ -131,7 +131,7 @@ func (t *entityType[E]) checkFree(s *Service, account, name string) *api.Error {
 // remove deletes the named entity, unless inUse refuses: AWS deletes
 // nothing that still has policies, keys or members.
 func (t *entityType[E]) remove(s *Service, req *api.Request, name string, inUse func(e E) *api.Error) error {
-	if err := t.validation(name).err(); err != nil {
+	if err := t.validation(name).Err(); err != nil {
 		return err
 	}
 	s.meta.Lock()

@@ -3,7 +3,6 @@ package iam
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/ferry-emulator/ferry/emulator/api"
 	"github.com/ferry-emulator/ferry/iam/policy"
@@ -77,31 +76,5 @@ func malformed(err error) *api.Error {
 	return errMalformedPolicyDocument("%s", err.Error())
 }
 
-// validation gathers the model-constraint failures of one request into
-// AWS's single ValidationError: "2 validation errors detected: Value 'x' at
-// 'userName' failed to satisfy constraint: …; Value …".
-type validation struct {
-	failures []string
-}
-
-// fail records one failed constraint of member (the model's lower-camel
-// member name) with the offending value.
-func (v *validation) fail(value, member, constraint string) {
-	v.failures = append(v.failures, "Value '"+value+"' at '"+member+"' failed to satisfy constraint: "+constraint)
-}
-
-// missing records a required member that is absent.
-func (v *validation) missing(member string) {
-	v.failures = append(v.failures, "Value null at '"+member+"' failed to satisfy constraint: Member must not be null")
-}
-
-func (v *validation) err() *api.Error {
-	switch n := len(v.failures); n {
-	case 0:
-		return nil
-	case 1:
-		return errValidation("1 validation error detected: %s", v.failures[0])
-	default:
-		return errValidation("%d validation errors detected: %s", n, strings.Join(v.failures, "; "))
-	}
-}
+// validation is api.Validation with this service's own member checks.
+type validation struct{ api.Validation }

@@ -75,7 +75,7 @@ type groupOutput struct {
 func (in *createGroupInput) validate() *api.Error {
 	v := groups.validation(in.GroupName)
 	v.path(in.Path, "path")
-	return v.err()
+	return v.Err()
 }
 
 func (s *Service) createGroup(_ context.Context, req *api.Request, in *createGroupInput) (*groupOutput, error) {
@@ -109,7 +109,7 @@ type getGroupOutput struct {
 	Marker      string           `xml:"Marker,omitempty"`
 }
 
-func (in *getGroupInput) validate() *api.Error { return groups.validation(in.GroupName).err() }
+func (in *getGroupInput) validate() *api.Error { return groups.validation(in.GroupName).Err() }
 
 func (s *Service) getGroup(_ context.Context, req *api.Request, in *getGroupInput) (*getGroupOutput, error) {
 	if err := in.validate(); err != nil {
@@ -140,7 +140,7 @@ type deleteGroupInput struct {
 
 func (in *deleteGroupInput) target() ref { return groups.ref(in.GroupName) }
 
-func (in *deleteGroupInput) validate() *api.Error { return groups.validation(in.GroupName).err() }
+func (in *deleteGroupInput) validate() *api.Error { return groups.validation(in.GroupName).Err() }
 
 func (s *Service) deleteGroup(_ context.Context, req *api.Request, in *deleteGroupInput) (*struct{}, error) {
 	return nil, groups.remove(s, req, in.GroupName, func(g *group) *api.Error {
@@ -264,7 +264,7 @@ func validateMembership(groupName, userName string) *api.Error {
 	var v validation
 	v.name(groupName, "groupName", maxGroupName)
 	v.name(userName, "userName", maxUserName)
-	return v.err()
+	return v.Err()
 }
 
 type listGroupsForUserInput struct {
@@ -275,7 +275,7 @@ type listGroupsForUserInput struct {
 
 func (in *listGroupsForUserInput) target() ref { return users.ref(in.UserName) }
 
-func (in *listGroupsForUserInput) validate() *api.Error { return users.validation(in.UserName).err() }
+func (in *listGroupsForUserInput) validate() *api.Error { return users.validation(in.UserName).Err() }
 
 func (s *Service) listGroupsForUser(_ context.Context, req *api.Request, in *listGroupsForUserInput) (*listGroupsOutput, error) {
 	if err := in.validate(); err != nil {

@@ -59,13 +59,13 @@ func (t *entityType[E]) validatePut(name, policyName, doc string) *api.Error {
 	v := t.validation(name)
 	v.name(policyName, "policyName", maxPolicyName)
 	v.document(doc, "policyDocument")
-	return v.err()
+	return v.Err()
 }
 
 func (t *entityType[E]) validateInlineName(name, policyName string) *api.Error {
 	v := t.validation(name)
 	v.name(policyName, "policyName", maxPolicyName)
-	return v.err()
+	return v.Err()
 }
 
 func (t *entityType[E]) putInline(s *Service, req *api.Request, name, policyName, doc string) error {
@@ -124,7 +124,7 @@ func (t *entityType[E]) deleteInline(s *Service, req *api.Request, name, policyN
 
 // listInline pages through an entity's inline policy names.
 func (t *entityType[E]) listInline(s *Service, req *api.Request, name, marker string, maxItems *int32) (*listNamesOutput, error) {
-	if err := t.validation(name).err(); err != nil {
+	if err := t.validation(name).Err(); err != nil {
 		return nil, err
 	}
 	s.mu.RLock()
@@ -217,7 +217,7 @@ type listUserPoliciesInput struct {
 
 func (in *listUserPoliciesInput) target() ref { return users.ref(in.UserName) }
 
-func (in *listUserPoliciesInput) validate() *api.Error { return users.validation(in.UserName).err() }
+func (in *listUserPoliciesInput) validate() *api.Error { return users.validation(in.UserName).Err() }
 
 func (s *Service) listUserPolicies(_ context.Context, req *api.Request, in *listUserPoliciesInput) (*listNamesOutput, error) {
 	return users.listInline(s, req, in.UserName, in.Marker, in.MaxItems)
@@ -289,7 +289,7 @@ type listGroupPoliciesInput struct {
 
 func (in *listGroupPoliciesInput) target() ref { return groups.ref(in.GroupName) }
 
-func (in *listGroupPoliciesInput) validate() *api.Error { return groups.validation(in.GroupName).err() }
+func (in *listGroupPoliciesInput) validate() *api.Error { return groups.validation(in.GroupName).Err() }
 
 func (s *Service) listGroupPolicies(_ context.Context, req *api.Request, in *listGroupPoliciesInput) (*listNamesOutput, error) {
 	return groups.listInline(s, req, in.GroupName, in.Marker, in.MaxItems)
@@ -361,7 +361,7 @@ type listRolePoliciesInput struct {
 
 func (in *listRolePoliciesInput) target() ref { return roles.ref(in.RoleName) }
 
-func (in *listRolePoliciesInput) validate() *api.Error { return roles.validation(in.RoleName).err() }
+func (in *listRolePoliciesInput) validate() *api.Error { return roles.validation(in.RoleName).Err() }
 
 func (s *Service) listRolePolicies(_ context.Context, req *api.Request, in *listRolePoliciesInput) (*listNamesOutput, error) {
 	return roles.listInline(s, req, in.RoleName, in.Marker, in.MaxItems)

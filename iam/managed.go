@@ -231,7 +231,7 @@ func (in *createPolicyInput) validate() *api.Error {
 		v.description(*in.Description)
 	}
 	v.tags(in.Tags)
-	return v.err()
+	return v.Err()
 }
 
 func (s *Service) createPolicy(_ context.Context, req *api.Request, in *createPolicyInput) (*policyOutput, error) {
@@ -277,7 +277,7 @@ func (in *getPolicyInput) target() ref { return ref{kind: kindPolicy, policyARN:
 func (in *getPolicyInput) validate() *api.Error {
 	var v validation
 	v.arn(in.PolicyArn, "policyArn")
-	return v.err()
+	return v.Err()
 }
 
 func (s *Service) getPolicy(_ context.Context, req *api.Request, in *getPolicyInput) (*policyOutput, error) {
@@ -304,7 +304,7 @@ func (in *deletePolicyInput) target() ref {
 func (in *deletePolicyInput) validate() *api.Error {
 	var v validation
 	v.arn(in.PolicyArn, "policyArn")
-	return v.err()
+	return v.Err()
 }
 
 func (s *Service) deletePolicy(_ context.Context, req *api.Request, in *deletePolicyInput) (*struct{}, error) {
@@ -353,14 +353,14 @@ func (in *listPoliciesInput) validate() *api.Error {
 	switch in.Scope {
 	case "", "All", "AWS", "Local":
 	default:
-		v.fail(in.Scope, "scope", "Member must satisfy enum value set: [All, AWS, Local]")
+		v.Fail(in.Scope, "scope", "Member must satisfy enum value set: [All, AWS, Local]")
 	}
 	switch in.PolicyUsageFilter {
 	case "", "PermissionsPolicy", "PermissionsBoundary":
 	default:
-		v.fail(in.PolicyUsageFilter, "policyUsageFilter", "Member must satisfy enum value set: [PermissionsPolicy, PermissionsBoundary]")
+		v.Fail(in.PolicyUsageFilter, "policyUsageFilter", "Member must satisfy enum value set: [PermissionsPolicy, PermissionsBoundary]")
 	}
-	return v.err()
+	return v.Err()
 }
 
 func (s *Service) listPolicies(_ context.Context, req *api.Request, in *listPoliciesInput) (*listPoliciesOutput, error) {

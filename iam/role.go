@@ -173,9 +173,9 @@ func (s *Service) roleXML(account string, r *role, full bool) roleXML {
 func (v *validation) sessionDuration(d int32) {
 	switch {
 	case d < minSessionDuration:
-		v.fail(strconv.Itoa(int(d)), "maxSessionDuration", "Member must have value greater than or equal to "+strconv.Itoa(minSessionDuration))
+		v.Fail(strconv.Itoa(int(d)), "maxSessionDuration", "Member must have value greater than or equal to "+strconv.Itoa(minSessionDuration))
 	case d > maxSessionDuration:
-		v.fail(strconv.Itoa(int(d)), "maxSessionDuration", "Member must have value less than or equal to "+strconv.Itoa(maxSessionDuration))
+		v.Fail(strconv.Itoa(int(d)), "maxSessionDuration", "Member must have value less than or equal to "+strconv.Itoa(maxSessionDuration))
 	}
 }
 
@@ -207,7 +207,7 @@ func (in *createRoleInput) validate() *api.Error {
 		v.arn(in.PermissionsBoundary, "permissionsBoundary")
 	}
 	v.tags(in.Tags)
-	return v.err()
+	return v.Err()
 }
 
 func (s *Service) createRole(_ context.Context, req *api.Request, in *createRoleInput) (*roleOutput, error) {
@@ -258,7 +258,7 @@ type getRoleInput struct {
 
 func (in *getRoleInput) target() ref { return roles.ref(in.RoleName) }
 
-func (in *getRoleInput) validate() *api.Error { return roles.validation(in.RoleName).err() }
+func (in *getRoleInput) validate() *api.Error { return roles.validation(in.RoleName).Err() }
 
 func (s *Service) getRole(_ context.Context, req *api.Request, in *getRoleInput) (*roleOutput, error) {
 	if err := in.validate(); err != nil {
@@ -279,7 +279,7 @@ type deleteRoleInput struct {
 
 func (in *deleteRoleInput) target() ref { return roles.ref(in.RoleName) }
 
-func (in *deleteRoleInput) validate() *api.Error { return roles.validation(in.RoleName).err() }
+func (in *deleteRoleInput) validate() *api.Error { return roles.validation(in.RoleName).Err() }
 
 func (s *Service) deleteRole(_ context.Context, req *api.Request, in *deleteRoleInput) (*struct{}, error) {
 	return nil, roles.remove(s, req, in.RoleName, func(r *role) *api.Error {
@@ -341,7 +341,7 @@ func (in *updateRoleInput) validate() *api.Error {
 	if in.MaxSessionDuration != nil {
 		v.sessionDuration(*in.MaxSessionDuration)
 	}
-	return v.err()
+	return v.Err()
 }
 
 func (s *Service) updateRole(_ context.Context, req *api.Request, in *updateRoleInput) (*struct{}, error) {
@@ -375,7 +375,7 @@ func (in *updateRoleDescriptionInput) target() ref { return roles.ref(in.RoleNam
 func (in *updateRoleDescriptionInput) validate() *api.Error {
 	v := roles.validation(in.RoleName)
 	v.description(in.Description)
-	return v.err()
+	return v.Err()
 }
 
 func (s *Service) updateRoleDescription(_ context.Context, req *api.Request, in *updateRoleDescriptionInput) (*roleOutput, error) {
@@ -404,7 +404,7 @@ func (in *updateAssumeRolePolicyInput) target() ref { return roles.ref(in.RoleNa
 func (in *updateAssumeRolePolicyInput) validate() *api.Error {
 	v := roles.validation(in.RoleName)
 	v.document(in.PolicyDocument, "policyDocument")
-	return v.err()
+	return v.Err()
 }
 
 func (s *Service) updateAssumeRolePolicy(_ context.Context, req *api.Request, in *updateAssumeRolePolicyInput) (*struct{}, error) {

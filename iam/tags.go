@@ -37,10 +37,10 @@ func withoutTags(tags []tag, keys []string) []tag {
 func (t *entityType[E]) validateTagging(name string, tags []tag) *api.Error {
 	v := t.validation(name)
 	if len(tags) == 0 {
-		v.missing("tags")
+		v.Missing("tags")
 	}
 	v.tags(tags)
-	if err := v.err(); err != nil {
+	if err := v.Err(); err != nil {
 		return err
 	}
 	return duplicateTags(tags)
@@ -49,7 +49,7 @@ func (t *entityType[E]) validateTagging(name string, tags []tag) *api.Error {
 func (t *entityType[E]) validateUntagging(name string, keys []string) *api.Error {
 	v := t.validation(name)
 	v.tagKeys(keys)
-	return v.err()
+	return v.Err()
 }
 
 // listTags pages through tags, in the order they were added.
@@ -90,7 +90,7 @@ func (t *entityType[E]) untag(s *Service, req *api.Request, name string, keys []
 }
 
 func (t *entityType[E]) listTags(s *Service, req *api.Request, name, marker string, maxItems *int32) (*listTagsOutput, error) {
-	if err := t.validation(name).err(); err != nil {
+	if err := t.validation(name).Err(); err != nil {
 		return nil, err
 	}
 	s.mu.RLock()
@@ -147,7 +147,7 @@ type listUserTagsInput struct {
 func (in *listUserTagsInput) target() ref { return users.ref(in.UserName) }
 
 func (in *listUserTagsInput) validate() *api.Error {
-	return users.validation(in.UserName).err()
+	return users.validation(in.UserName).Err()
 }
 
 func (s *Service) listUserTags(_ context.Context, req *api.Request, in *listUserTagsInput) (*listTagsOutput, error) {
@@ -195,7 +195,7 @@ type listRoleTagsInput struct {
 func (in *listRoleTagsInput) target() ref { return roles.ref(in.RoleName) }
 
 func (in *listRoleTagsInput) validate() *api.Error {
-	return roles.validation(in.RoleName).err()
+	return roles.validation(in.RoleName).Err()
 }
 
 func (s *Service) listRoleTags(_ context.Context, req *api.Request, in *listRoleTagsInput) (*listTagsOutput, error) {
@@ -215,10 +215,10 @@ func (in *tagPolicyInput) validate() *api.Error {
 	var v validation
 	v.arn(in.PolicyArn, "policyArn")
 	if len(in.Tags) == 0 {
-		v.missing("tags")
+		v.Missing("tags")
 	}
 	v.tags(in.Tags)
-	return v.err()
+	return v.Err()
 }
 
 func (s *Service) tagPolicy(_ context.Context, req *api.Request, in *tagPolicyInput) (*struct{}, error) {
@@ -247,7 +247,7 @@ func (in *untagPolicyInput) validate() *api.Error {
 	var v validation
 	v.arn(in.PolicyArn, "policyArn")
 	v.tagKeys(in.TagKeys)
-	return v.err()
+	return v.Err()
 }
 
 func (s *Service) untagPolicy(_ context.Context, req *api.Request, in *untagPolicyInput) (*struct{}, error) {
@@ -271,7 +271,7 @@ func (in *listPolicyTagsInput) target() ref { return ref{kind: kindPolicy, polic
 func (in *listPolicyTagsInput) validate() *api.Error {
 	var v validation
 	v.arn(in.PolicyArn, "policyArn")
-	return v.err()
+	return v.Err()
 }
 
 func (s *Service) listPolicyTags(_ context.Context, req *api.Request, in *listPolicyTagsInput) (*listTagsOutput, error) {

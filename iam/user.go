@@ -106,7 +106,7 @@ func (in *createUserInput) validate() *api.Error {
 		v.arn(in.PermissionsBoundary, "permissionsBoundary")
 	}
 	v.tags(in.Tags)
-	return v.err()
+	return v.Err()
 }
 
 func (s *Service) createUser(_ context.Context, req *api.Request, in *createUserInput) (*userOutput, error) {
@@ -145,7 +145,7 @@ func (in *getUserInput) target() ref { return users.ref(in.UserName) }
 func (in *getUserInput) validate() *api.Error {
 	var v validation
 	v.optName(in.UserName, "userName", maxUserName)
-	return v.err()
+	return v.Err()
 }
 
 func (s *Service) getUser(_ context.Context, req *api.Request, in *getUserInput) (*userOutput, error) {
@@ -181,7 +181,7 @@ func (in *updateUserInput) validate() *api.Error {
 	v := users.validation(in.UserName)
 	v.optName(in.NewUserName, "newUserName", maxUserName)
 	v.path(in.NewPath, "newPath")
-	return v.err()
+	return v.Err()
 }
 
 func (s *Service) updateUser(_ context.Context, req *api.Request, in *updateUserInput) (*struct{}, error) {
@@ -222,7 +222,7 @@ type deleteUserInput struct {
 
 func (in *deleteUserInput) target() ref { return users.ref(in.UserName) }
 
-func (in *deleteUserInput) validate() *api.Error { return users.validation(in.UserName).err() }
+func (in *deleteUserInput) validate() *api.Error { return users.validation(in.UserName).Err() }
 
 // deleteUser refuses, as AWS does, while anything is still attached to the user
 // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_users_remove.html#id_users_deleting_cli).

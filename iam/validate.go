@@ -78,11 +78,11 @@ func length(s string) int { return utf8.RuneCountInString(s) }
 func (v *validation) name(value, member string, max int) {
 	switch {
 	case value == "":
-		v.missing(member)
+		v.Missing(member)
 	case length(value) > max:
-		v.fail(value, member, maxLen(max))
+		v.Fail(value, member, maxLen(max))
 	case !nameRE.MatchString(value):
-		v.fail(value, member, pattern(namePattern))
+		v.Fail(value, member, pattern(namePattern))
 	}
 }
 
@@ -98,9 +98,9 @@ func (v *validation) path(value, member string) {
 	switch {
 	case value == "":
 	case length(value) > maxPath:
-		v.fail(value, member, maxLen(maxPath))
+		v.Fail(value, member, maxLen(maxPath))
 	case !pathRE.MatchString(value):
-		v.fail(value, member, pattern(pathPattern))
+		v.Fail(value, member, pattern(pathPattern))
 	}
 }
 
@@ -108,7 +108,7 @@ func (v *validation) path(value, member string) {
 func validatePathPrefix(prefix string) *api.Error {
 	var v validation
 	v.path(prefix, "pathPrefix")
-	return v.err()
+	return v.Err()
 }
 
 // document checks a policy document parameter against the model; its
@@ -116,11 +116,11 @@ func validatePathPrefix(prefix string) *api.Error {
 func (v *validation) document(value, member string) {
 	switch {
 	case value == "":
-		v.missing(member)
+		v.Missing(member)
 	case length(value) > maxDocument:
-		v.fail(value, member, maxLen(maxDocument))
+		v.Fail(value, member, maxLen(maxDocument))
 	case !documentRE.MatchString(value):
-		v.fail(value, member, pattern(documentPattern))
+		v.Fail(value, member, pattern(documentPattern))
 	}
 }
 
@@ -128,65 +128,65 @@ func (v *validation) document(value, member string) {
 func (v *validation) arn(value, member string) {
 	switch {
 	case value == "":
-		v.missing(member)
+		v.Missing(member)
 	case length(value) < 20:
-		v.fail(value, member, minLen(20))
+		v.Fail(value, member, minLen(20))
 	case length(value) > 2048:
-		v.fail(value, member, maxLen(2048))
+		v.Fail(value, member, maxLen(2048))
 	}
 }
 
 func (v *validation) versionID(value, member string) {
 	switch {
 	case value == "":
-		v.missing(member)
+		v.Missing(member)
 	case !versionRE.MatchString(value):
-		v.fail(value, member, pattern(versionPattern))
+		v.Fail(value, member, pattern(versionPattern))
 	}
 }
 
 func (v *validation) description(value string) {
 	switch {
 	case length(value) > 1000:
-		v.fail(value, "description", maxLen(1000))
+		v.Fail(value, "description", maxLen(1000))
 	case !descRE.MatchString(value):
-		v.fail(value, "description", pattern(descPattern))
+		v.Fail(value, "description", pattern(descPattern))
 	}
 }
 
 func (v *validation) accessKeyID(value, member string) {
 	switch {
 	case value == "":
-		v.missing(member)
+		v.Missing(member)
 	case length(value) < 16:
-		v.fail(value, member, minLen(16))
+		v.Fail(value, member, minLen(16))
 	case length(value) > 128:
-		v.fail(value, member, maxLen(128))
+		v.Fail(value, member, maxLen(128))
 	case !keyIDRE.MatchString(value):
-		v.fail(value, member, pattern(keyIDPattern))
+		v.Fail(value, member, pattern(keyIDPattern))
 	}
 }
 
 // tags checks a Tags parameter against the model.
 func (v *validation) tags(tags []tag) {
 	if len(tags) > maxTags {
-		v.fail(tagListString(tags), "tags", maxLen(maxTags))
+		v.Fail(tagListString(tags), "tags", maxLen(maxTags))
 		return
 	}
 	for _, t := range tags {
 		switch {
 		case t.Key == "":
-			v.fail(t.Key, "tags.member.key", minLen(1))
+			v.Fail(t.Key, "tags.member.key", minLen(1))
 		case length(t.Key) > 128:
-			v.fail(t.Key, "tags.member.key", maxLen(128))
+			v.Fail(t.Key, "tags.member.key", maxLen(128))
 		case !tagKeyRE.MatchString(t.Key):
-			v.fail(t.Key, "tags.member.key", pattern(tagKeyPattern))
+			v.Fail(t.Key, "tags.member.key", pattern(tagKeyPattern))
 		}
 		switch {
 		case length(t.Value) > 256:
-			v.fail(t.Value, "tags.member.value", maxLen(256))
+			v.Fail(t.Value, "tags.member.value", maxLen(256))
 		case !tagValueRE.MatchString(t.Value):
-			v.fail(t.Value, "tags.member.value", pattern(tagValuePattern))
+			v.Fail(t.Value, "tags.member.value", pattern(tagValuePattern))
 		}
 	}
 }
@@ -194,19 +194,19 @@ func (v *validation) tags(tags []tag) {
 // tagKeys checks an UntagX TagKeys parameter.
 func (v *validation) tagKeys(keys []string) {
 	if len(keys) == 0 {
-		v.missing("tagKeys")
+		v.Missing("tagKeys")
 		return
 	}
 	if len(keys) > maxTags {
-		v.fail("["+strings.Join(keys, ", ")+"]", "tagKeys", maxLen(maxTags))
+		v.Fail("["+strings.Join(keys, ", ")+"]", "tagKeys", maxLen(maxTags))
 		return
 	}
 	for _, k := range keys {
 		switch {
 		case k == "" || length(k) > 128:
-			v.fail(k, "tagKeys.member", maxLen(128))
+			v.Fail(k, "tagKeys.member", maxLen(128))
 		case !tagKeyRE.MatchString(k):
-			v.fail(k, "tagKeys.member", pattern(tagKeyPattern))
+			v.Fail(k, "tagKeys.member", pattern(tagKeyPattern))
 		}
 	}
 }
@@ -258,11 +258,11 @@ func paginate(keys []string, marker string, maxItems *int32) (page, *api.Error) 
 		if *maxItems < 1 || *maxItems > 1000 {
 			var v validation
 			if *maxItems < 1 {
-				v.fail(strconv.Itoa(int(*maxItems)), "maxItems", "Member must have value greater than or equal to 1")
+				v.Fail(strconv.Itoa(int(*maxItems)), "maxItems", "Member must have value greater than or equal to 1")
 			} else {
-				v.fail(strconv.Itoa(int(*maxItems)), "maxItems", "Member must have value less than or equal to 1000")
+				v.Fail(strconv.Itoa(int(*maxItems)), "maxItems", "Member must have value less than or equal to 1000")
 			}
-			return page{}, v.err()
+			return page{}, v.Err()
 		}
 		limit = int(*maxItems)
 	}

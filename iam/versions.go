@@ -48,7 +48,7 @@ func (in *createPolicyVersionInput) validate() *api.Error {
 	var v validation
 	v.arn(in.PolicyArn, "policyArn")
 	v.document(in.PolicyDocument, "policyDocument")
-	return v.err()
+	return v.Err()
 }
 
 func (s *Service) createPolicyVersion(_ context.Context, req *api.Request, in *createPolicyVersionInput) (*policyVersionOutput, error) {
@@ -91,7 +91,7 @@ func (in *getPolicyVersionInput) validate() *api.Error {
 	var v validation
 	v.arn(in.PolicyArn, "policyArn")
 	v.versionID(in.VersionId, "versionId")
-	return v.err()
+	return v.Err()
 }
 
 func (s *Service) getPolicyVersion(_ context.Context, req *api.Request, in *getPolicyVersionInput) (*policyVersionOutput, error) {
@@ -124,7 +124,7 @@ func (in *deletePolicyVersionInput) validate() *api.Error {
 	var v validation
 	v.arn(in.PolicyArn, "policyArn")
 	v.versionID(in.VersionId, "versionId")
-	return v.err()
+	return v.Err()
 }
 
 func (s *Service) deletePolicyVersion(_ context.Context, req *api.Request, in *deletePolicyVersionInput) (*struct{}, error) {
@@ -163,7 +163,7 @@ type listPolicyVersionsOutput struct {
 func (in *listPolicyVersionsInput) validate() *api.Error {
 	var v validation
 	v.arn(in.PolicyArn, "policyArn")
-	return v.err()
+	return v.Err()
 }
 
 func (s *Service) listPolicyVersions(_ context.Context, req *api.Request, in *listPolicyVersionsInput) (*listPolicyVersionsOutput, error) {
@@ -207,7 +207,7 @@ func (in *setDefaultPolicyVersionInput) validate() *api.Error {
 	var v validation
 	v.arn(in.PolicyArn, "policyArn")
 	v.versionID(in.VersionId, "versionId")
-	return v.err()
+	return v.Err()
 }
 
 func (s *Service) setDefaultPolicyVersion(_ context.Context, req *api.Request, in *setDefaultPolicyVersionInput) (*struct{}, error) {

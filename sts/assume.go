@@ -33,7 +33,7 @@ func (in *assumeRoleInput) validate() *api.Error {
 	v.str(in.ExternalId, "externalId", false, 2, 1224, externalIDRE, externalIDPattern)
 	v.str(in.Policy, "policy", false, 1, maxSessionPolicy, policyRE, policyPattern)
 	if len(in.PolicyArns) > maxPolicyARNs {
-		v.fail(strconv.Itoa(len(in.PolicyArns))+" ARNs", "policyArns", maxLen(maxPolicyARNs))
+		v.Fail(strconv.Itoa(len(in.PolicyArns))+" ARNs", "policyArns", maxLen(maxPolicyARNs))
 	}
 	for _, pd := range in.PolicyArns {
 		a := pd.ARN
@@ -41,12 +41,12 @@ func (in *assumeRoleInput) validate() *api.Error {
 	}
 	v.tags(in.Tags)
 	if len(in.TransitiveTagKeys) > maxSessionTags {
-		v.fail(strconv.Itoa(len(in.TransitiveTagKeys))+" keys", "transitiveTagKeys", maxLen(maxSessionTags))
+		v.Fail(strconv.Itoa(len(in.TransitiveTagKeys))+" keys", "transitiveTagKeys", maxLen(maxSessionTags))
 	}
 	v.str(in.SourceIdentity, "sourceIdentity", false, 2, 64, sessionNameRE, sessionNamePattern)
 	v.str(in.SerialNumber, "serialNumber", false, 9, 256, serialNumberRE, serialNumberPattern)
 	v.str(in.TokenCode, "tokenCode", false, 6, 6, tokenCodeRE, tokenCodePattern)
-	return v.err()
+	return v.Err()
 }
 
 // assumeRoleTarget is the role, its trust policy and AssumeRole's condition

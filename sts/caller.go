@@ -32,7 +32,7 @@ func (s *Service) getSessionToken(_ context.Context, req *api.Request, in *getSe
 	v.duration(in.DurationSeconds, maxTokenDuration)
 	v.str(in.SerialNumber, "serialNumber", false, 9, 256, serialNumberRE, serialNumberPattern)
 	v.str(in.TokenCode, "tokenCode", false, 6, 6, tokenCodeRE, tokenCodePattern)
-	if err := v.err(); err != nil {
+	if err := v.Err(); err != nil {
 		return nil, err
 	}
 	p := req.Principal
@@ -76,7 +76,7 @@ func (s *Service) getAccessKeyInfo(_ context.Context, req *api.Request, in *getA
 	}
 	var v validation
 	v.str(in.AccessKeyId, "accessKeyId", true, 16, 128, accessKeyIDRE, accessKeyIDPattern)
-	if err := v.err(); err != nil {
+	if err := v.Err(); err != nil {
 		return nil, err
 	}
 	account, ok := iam.AccountOfAccessKey(*in.AccessKeyId)
@@ -128,7 +128,7 @@ func (s *Service) EncodeAuthorizationMessage(decoded string) string {
 func (s *Service) decodeAuthorizationMessage(_ context.Context, req *api.Request, in *decodeAuthorizationMessageInput) (*decodeAuthorizationMessageOutput, error) {
 	var v validation
 	v.str(in.EncodedMessage, "encodedMessage", true, 1, 10240, nil, "")
-	if err := v.err(); err != nil {
+	if err := v.Err(); err != nil {
 		return nil, err
 	}
 	body, sig, ok := strings.Cut(*in.EncodedMessage, ".")

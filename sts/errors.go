@@ -3,7 +3,6 @@ package sts
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/ferry-emulator/ferry/emulator/api"
 	"github.com/ferry-emulator/ferry/iam/policy"
@@ -64,27 +63,5 @@ func malformed(err error) *api.Error {
 	return errMalformedPolicyDocument("%s", err.Error())
 }
 
-// validation gathers the model-constraint failures of one request into one
-// ValidationError, worded as AWS words it.
-type validation struct {
-	failures []string
-}
-
-func (v *validation) fail(value, member, constraint string) {
-	v.failures = append(v.failures, "Value '"+value+"' at '"+member+"' failed to satisfy constraint: "+constraint)
-}
-
-func (v *validation) missing(member string) {
-	v.failures = append(v.failures, "Value null at '"+member+"' failed to satisfy constraint: Member must not be null")
-}
-
-func (v *validation) err() *api.Error {
-	switch n := len(v.failures); n {
-	case 0:
-		return nil
-	case 1:
-		return errValidation("1 validation error detected: %s", v.failures[0])
-	default:
-		return errValidation("%d validation errors detected: %s", n, strings.Join(v.failures, "; "))
-	}
-}
+// validation is api.Validation with this service's own member checks.
+type validation struct{ api.Validation }

@@ -60,17 +60,17 @@ func pattern(p string) string {
 func (v *validation) str(value *string, member string, required bool, min, max int, re *regexp.Regexp, p string) {
 	if value == nil {
 		if required {
-			v.missing(member)
+			v.Missing(member)
 		}
 		return
 	}
 	switch n := length(*value); {
 	case n < min:
-		v.fail(*value, member, minLen(min))
+		v.Fail(*value, member, minLen(min))
 	case n > max:
-		v.fail(*value, member, maxLen(max))
+		v.Fail(*value, member, maxLen(max))
 	case re != nil && !re.MatchString(*value):
-		v.fail(*value, member, pattern(p))
+		v.Fail(*value, member, pattern(p))
 	}
 }
 
@@ -80,15 +80,15 @@ func (v *validation) duration(d *int32, max int) {
 	}
 	switch {
 	case *d < minDuration:
-		v.fail(strconv.Itoa(int(*d)), "durationSeconds", "Member must have value greater than or equal to "+strconv.Itoa(minDuration))
+		v.Fail(strconv.Itoa(int(*d)), "durationSeconds", "Member must have value greater than or equal to "+strconv.Itoa(minDuration))
 	case int(*d) > max:
-		v.fail(strconv.Itoa(int(*d)), "durationSeconds", "Member must have value less than or equal to "+strconv.Itoa(max))
+		v.Fail(strconv.Itoa(int(*d)), "durationSeconds", "Member must have value less than or equal to "+strconv.Itoa(max))
 	}
 }
 
 func (v *validation) tags(tags []tag) {
 	if len(tags) > maxSessionTags {
-		v.fail(strconv.Itoa(len(tags))+" tags", "tags", maxLen(maxSessionTags))
+		v.Fail(strconv.Itoa(len(tags))+" tags", "tags", maxLen(maxSessionTags))
 		return
 	}
 	for _, t := range tags {

@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"net/http"
+	"strings"
 )
 
 // Error is an AWS API error with everything each protocol needs to render it.
@@ -108,4 +109,35 @@ func AsError(err error) *Error {
 		return e
 	}
 	return InternalFailure()
+}
+
+// Validation gathers the model-constraint failures of one request into the
+// single ValidationError the query services answer with, worded as AWS
+// words it: "2 validation errors detected: Value 'x' at 'userName' failed
+// to satisfy constraint: …; Value …".
+type Validation struct {
+	failures []string
+}
+
+// Fail records one failed constraint of member (the model's lower-camel
+// member name) with the offending value.
+func (v *Validation) Fail(value, member, constraint string) {
+	v.failures = append(v.failures, "Value '"+value+"' at '"+member+"' failed to satisfy constraint: "+constraint)
+}
+
+// Missing records a required member that is absent.
+func (v *Validation) Missing(member string) {
+	v.failures = append(v.failures, "Value null at '"+member+"' failed to satisfy constraint: Member must not be null")
+}
+
+// Err is the ValidationError for the failures recorded, nil if none.
+func (v *Validation) Err() *Error {
+	switch n := len(v.failures); n {
+	case 0:
+		return nil
+	case 1:
+		return Errorf("ValidationError", 400, "1 validation error detected: %s", v.failures[0])
+	default:
+		return Errorf("ValidationError", 400, "%d validation errors detected: %s", n, strings.Join(v.failures, "; "))
+	}
 }
