@@ -53,7 +53,7 @@ func (q *Queue) lookup(h string) (e *entry, nonce uint64, ok bool) {
 	if !ok || key > q.lastKey || nonce > q.lastNonce {
 		return nil, 0, false
 	}
-	return q.entries[key], nonce, true
+	return q.entries.get(key), nonce, true
 }
 
 // Delete deletes the message a receipt handle was issued for.

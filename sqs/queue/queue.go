@@ -106,7 +106,7 @@ type Queue struct {
 	settings Settings
 	closed   bool
 
-	entries   map[uint64]*entry
+	entries   entryIndex
 	lastKey   uint64 // keys are never reused
 	lastNonce uint64 // one per delivery; part of the receipt handle
 	lastSeq   uint64 // FIFO sequence numbers
@@ -140,7 +140,6 @@ func New(arn string, s Settings) *Queue {
 		arn:      arn,
 		fifo:     s.FIFO,
 		settings: s,
-		entries:  make(map[uint64]*entry),
 		lastSeq:  firstSequence,
 	}
 	rand.Read(q.tag[:])
@@ -206,7 +205,7 @@ func (q *Queue) Purge() int {
 		return 0
 	}
 	q.advance(time.Now())
-	n := len(q.entries)
+	n := q.entries.len()
 	q.dropMessages()
 	return n
 }
@@ -233,7 +232,7 @@ func (q *Queue) Close() {
 // dropMessages forgets every message. Nothing outside these structures points
 // to an entry, so dropping them is enough. Caller holds q.mu.
 func (q *Queue) dropMessages() {
-	q.entries = make(map[uint64]*entry)
+	q.entries = entryIndex{}
 	q.counts = Counts{}
 	q.ready = entryList{}
 	q.timed = nil

@@ -182,7 +182,7 @@ func (q *Queue) retryAttempt(id string, now time.Time, vt time.Duration) []Recei
 		return nil
 	}
 	for _, it := range a.items {
-		e := q.entries[it.key]
+		e := q.entries.get(it.key)
 		if e == nil || e.nonce != it.nonce || e.state != stateInflight || e.changes != 0 {
 			delete(q.attempts, id)
 			return nil
@@ -190,7 +190,7 @@ func (q *Queue) retryAttempt(id string, now time.Time, vt time.Duration) []Recei
 	}
 	got := make([]Received, len(a.items))
 	for i, it := range a.items {
-		e := q.entries[it.key]
+		e := q.entries.get(it.key)
 		e.due = now.Add(vt)
 		heap.Fix(&q.timed, e.timedPos)
 		got[i] = Received{Message: e.msg, ReceiptHandle: it.handle}

@@ -194,7 +194,7 @@ func (f *fifoOf[T]) pop() {
 func (q *Queue) insert(m Message, enqueuedAt, due, now time.Time) *entry {
 	q.lastKey++
 	e := &entry{key: q.lastKey, msg: m, enqueuedAt: enqueuedAt, timedPos: -1, agePos: -1}
-	q.entries[e.key] = e
+	q.entries.put(e)
 	heap.Push(&q.age, e)
 	if q.fifo {
 		g := q.groups[m.GroupID]
@@ -286,7 +286,7 @@ func (q *Queue) remove(e *entry) {
 		return
 	}
 	heap.Remove(&q.age, e.agePos)
-	delete(q.entries, e.key)
+	q.entries.del(e.key)
 	e.state = stateGone
 	if q.fifo {
 		g := e.group
