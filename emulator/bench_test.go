@@ -25,7 +25,10 @@ func (d *discardWriter) WriteHeader(int)             {}
 // cost per request (signature verification, decoding, the action, encoding),
 // without the network.
 func benchServe(b *testing.B, target, contentType string, body []byte) {
-	srv := serverWithQueue(b)
+	benchServeWith(b, serverWithQueue(b), target, contentType, body)
+}
+
+func benchServeWith(b *testing.B, srv *Server, target, contentType string, body []byte) {
 	signed := signedRequest(b, target, contentType, body)
 	header := signed.Header.Clone()
 	b.ReportAllocs()
@@ -95,4 +98,18 @@ func BenchmarkServeSendMessageAsUser(b *testing.B) {
 		clear(w.h)
 		srv.ServeHTTP(w, r)
 	}
+}
+
+// BenchmarkServeSendMessageFIFODuplicate sends a message that deduplicates,
+// so nothing accumulates: set against BenchmarkServeSendMessageJSON, whose
+// queue grows by every send, it shows what the growing heap costs.
+func BenchmarkServeSendMessageFIFODuplicate(b *testing.B) {
+	srv := serverWithQueue(b)
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, signedRequest(b, "AmazonSQS.CreateQueue", "application/x-amz-json-1.0", []byte(`{"QueueName":"f.fifo","Attributes":{"FifoQueue":"true"}}`)))
+	if rec.Code != 200 {
+		b.Fatalf("create queue: %d %s", rec.Code, rec.Body)
+	}
+	benchServeWith(b, srv, "AmazonSQS.SendMessage", "application/x-amz-json-1.0",
+		[]byte(`{"QueueUrl":"http://127.0.0.1:4566/000000000000/f.fifo","MessageBody":"hello from the benchmark","MessageGroupId":"g","MessageDeduplicationId":"d"}`))
 }
