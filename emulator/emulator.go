@@ -26,6 +26,9 @@ type Config struct {
 	IAMMode    string           // enforce, audit or off; default enforce
 	Logger     *slog.Logger     // default: discard
 	Clock      func() time.Time // default time.Now; used for signatures and request times
+	// Hostname is the host (and optional port) put in the URLs ferry hands
+	// out, such as queue URLs; default: the Host the request came to.
+	Hostname string
 
 	// Credentials resolves IAM users' and STS sessions' keys.
 	Credentials CredentialStore
@@ -54,7 +57,10 @@ type Server struct {
 	roots    sync.Map     // access key -> Identity of an account root
 	audit    *auditLog
 	times    atomic.Pointer[requestTimes] // this second's condition-key times
-	identity IdentityPolicies
+	// advertised is cfg.Hostname with the listener's port added when it
+	// names none; set once Start knows the port.
+	advertised string
+	identity   IdentityPolicies
 
 	http     *http.Server
 	listener net.Listener
@@ -144,6 +150,12 @@ func (s *Server) Start() error {
 		return fmt.Errorf("listen %s: %w", s.cfg.Listen, err)
 	}
 	s.listener = ln
+	if h := s.cfg.Hostname; h != "" {
+		if _, _, err := net.SplitHostPort(h); err != nil {
+			h = net.JoinHostPort(h, fmt.Sprint(ln.Addr().(*net.TCPAddr).Port))
+		}
+		s.advertised = h
+	}
 	s.http = &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: 30 * time.Second,

@@ -44,6 +44,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.TLS != nil {
 		req.Scheme = "https"
 	}
+	if s.advertised != "" {
+		req.Host = s.advertised
+	}
 	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
 		req.SourceIP = host
 	}

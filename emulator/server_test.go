@@ -209,3 +209,26 @@ func TestShutdownEndsLongPolls(t *testing.T) {
 		t.Fatal("long poll still waiting after shutdown")
 	}
 }
+
+// With a hostname configured, queue URLs name it (with the listener's port
+// when it gives none) whatever Host the request came to.
+func TestAdvertisedHostname(t *testing.T) {
+	for _, tc := range []struct{ hostname, want string }{
+		{"ferry", "http://ferry:PORT/000000000000/q"},
+		{"queues.example:8080", "http://queues.example:8080/000000000000/q"},
+	} {
+		srv, err := Run(Config{Listen: "127.0.0.1:0", Hostname: tc.hostname})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := sqsClient(srv, "test", "test").CreateQueue(context.Background(), &sqs.CreateQueueInput{QueueName: aws.String("q")})
+		srv.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, port, _ := strings.Cut(srv.Addr(), ":")
+		if want := strings.Replace(tc.want, "PORT", port, 1); aws.ToString(out.QueueUrl) != want {
+			t.Errorf("hostname %q: QueueUrl %s, want %s", tc.hostname, aws.ToString(out.QueueUrl), want)
+		}
+	}
+}

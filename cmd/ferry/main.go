@@ -44,6 +44,7 @@ func env(name, def string) string {
 func run(args []string) error {
 	fs := flag.NewFlagSet("ferry", flag.ContinueOnError)
 	listen := fs.String("listen", env("FERRY_LISTEN", "0.0.0.0:4566"), "address for every AWS API (env FERRY_LISTEN)")
+	hostname := fs.String("hostname", env("FERRY_HOSTNAME", ""), "host[:port] to put in the URLs ferry hands out, e.g. queue URLs (env FERRY_HOSTNAME); default: the host each request came to")
 	iamMode := fs.String("iam", env("FERRY_IAM", "enforce"), "authorization: enforce, audit or off (env FERRY_IAM)")
 	dataDir := fs.String("data-dir", env("FERRY_DATA_DIR", ""), "directory for durable state (env FERRY_DATA_DIR); in memory when empty")
 	logLevel := fs.String("log-level", env("FERRY_LOG_LEVEL", "info"), "debug, info, warn or error (env FERRY_LOG_LEVEL)")
@@ -81,6 +82,7 @@ func run(args []string) error {
 
 	srv, err := emulator.Run(emulator.Config{
 		Listen:     *listen,
+		Hostname:   *hostname,
 		IAMMode:    *iamMode,
 		RootSecret: env("FERRY_ROOT_SECRET", "test"),
 		Logger:     log,
