@@ -20,6 +20,8 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 			services[n] = "running"
 		}
 		writeAdminJSON(w, http.StatusOK, map[string]any{"status": "ready", "services": services})
+	case "/_ferry/metrics":
+		s.metrics.handler().ServeHTTP(w, r)
 	case "/_ferry/audit":
 		s.serveAudit(w, r)
 	case "/_ferry/reset":

@@ -179,6 +179,7 @@ func (s *Server) recordDecision(req *api.Request, action, resource string, dec p
 		r.Reason = dec.Message(req.Principal.ARN, action, resource)
 	}
 	s.audit.record(r)
+	s.metrics.decision(r.Decision, r.Enforced)
 	if s.cfg.IAMMode == "audit" {
 		e := r.event()
 		s.log.Info("authorization", "requestId", e.RequestID, "principal", e.Principal, "action", action,

@@ -57,6 +57,7 @@ type Server struct {
 	roots    sync.Map     // access key -> Identity of an account root
 	audit    *auditLog
 	times    atomic.Pointer[requestTimes] // this second's condition-key times
+	metrics  *metrics
 	// advertised is cfg.Hostname with the listener's port added when it
 	// names none; set once Start knows the port.
 	advertised string
@@ -122,6 +123,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.cfg.Credentials = chain
 	s.services = map[string]service{"sqs": s.sqs, "iam": iamSvc, "sts": stsSvc}
+	s.metrics = newMetrics(s.sqs)
 	s.byTarget = map[string]service{}
 	for _, svc := range s.services {
 		if p := svc.API().TargetPrefix; p != "" {

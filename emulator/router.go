@@ -58,8 +58,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ident Identity
 	)
 	status := http.StatusOK
+	code := ""
 	fail := func(e *api.Error) {
-		status = e.Status
+		status, code = e.Status, e.WireCode()
 		cd.writeError(w, svc, req, e)
 	}
 	defer func() {
@@ -70,9 +71,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.log.Error("panic serving request", "requestId", req.ID, "action", req.Action, "panic", p, "stack", string(debug.Stack()))
 			fail(api.InternalFailure())
 		}
+		took := s.cfg.Clock().Sub(start)
+		s.metrics.observe(req.Service, req.Action, code, took)
 		if s.log.Enabled(r.Context(), slog.LevelDebug) {
 			s.log.Debug("request", "requestId", req.ID, "service", req.Service, "action", req.Action,
-				"account", req.Account, "status", status, "duration", s.cfg.Clock().Sub(start))
+				"account", req.Account, "status", status, "duration", took)
 		}
 	}()
 

@@ -232,3 +232,40 @@ func TestAdvertisedHostname(t *testing.T) {
 		}
 	}
 }
+
+// /_ferry/metrics serves requests, latencies, decisions and queue depths in
+// the Prometheus text format.
+func TestMetrics(t *testing.T) {
+	srv := startServer(t)
+	c := sqsClient(srv, "test", "test")
+	ctx := context.Background()
+	q, err := c.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("depth")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		if _, err := c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: q.QueueUrl, MessageBody: aws.String("m")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String("missing")})
+	resp, err := http.Get(srv.URL() + "/_ferry/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	body := string(b)
+	for _, want := range []string{
+		`ferry_requests_total{action="SendMessage",code="",service="sqs"} 3`,
+		`ferry_requests_total{action="GetQueueUrl",code="AWS.SimpleQueueService.NonExistentQueue",service="sqs"} 1`,
+		`ferry_request_duration_seconds_count{action="SendMessage",service="sqs"} 3`,
+		`ferry_authorization_decisions_total{decision="Allow",enforced="true"}`,
+		`ferry_sqs_queue_messages{account="000000000000",queue="depth",region="us-east-1",state="visible"} 3`,
+		`go_goroutines`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+}

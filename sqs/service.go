@@ -233,3 +233,28 @@ func paginate(items []string, token string, maxResults *int) ([]string, string, 
 	}
 	return page, next, nil
 }
+
+// QueueDepth is one queue's message counts, for metrics.
+type QueueDepth struct {
+	Account, Region, Name      string
+	Visible, InFlight, Delayed int
+}
+
+// Depths reports every queue's message counts.
+func (s *Service) Depths() []QueueDepth {
+	s.mu.RLock()
+	var qs []*Queue
+	for _, r := range s.regions {
+		for _, q := range r.queues {
+			qs = append(qs, q)
+		}
+	}
+	s.mu.RUnlock()
+	out := make([]QueueDepth, 0, len(qs))
+	for _, q := range qs {
+		c := q.engine.Counts()
+		out = append(out, QueueDepth{Account: q.Account, Region: q.Region, Name: q.Name,
+			Visible: c.Visible, InFlight: c.InFlight, Delayed: c.Delayed})
+	}
+	return out
+}
