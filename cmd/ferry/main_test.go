@@ -65,6 +65,13 @@ func TestRunServesAndStopsOnSIGTERM(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("health: %s", resp.Status)
 	}
+	// The container health check asks the same endpoint.
+	if out, err := ferryCommand("health", "--url", addr+"/_ferry/health").CombinedOutput(); err != nil {
+		t.Fatalf("ferry health: %v %s", err, out)
+	}
+	if err := ferryCommand("health", "--url", addr+"/_ferry/nothing-here").Run(); err == nil {
+		t.Fatal("ferry health succeeded against a 404")
+	}
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
