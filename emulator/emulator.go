@@ -36,6 +36,8 @@ type Config struct {
 	Identity IdentityPolicies
 	// Store holds durable state; default an in-memory store.
 	Store persist.Store
+	// Startup is created before ferry serves (--config).
+	Startup *StartupConfig
 }
 
 // service is what the server needs of each service package.
@@ -58,6 +60,7 @@ type Server struct {
 	audit    *auditLog
 	times    atomic.Pointer[requestTimes] // this second's condition-key times
 	metrics  *metrics
+	iam      *iam.Service
 	// advertised is cfg.Hostname with the listener's port added when it
 	// names none; set once Start knows the port.
 	advertised string
@@ -124,6 +127,12 @@ func New(cfg Config) (*Server, error) {
 	s.cfg.Credentials = chain
 	s.services = map[string]service{"sqs": s.sqs, "iam": iamSvc, "sts": stsSvc}
 	s.metrics = newMetrics(s.sqs)
+	s.iam = iamSvc
+	if cfg.Startup != nil {
+		if err := s.applyStartup(cfg.Startup); err != nil {
+			return nil, &ConfigError{err}
+		}
+	}
 	s.byTarget = map[string]service{}
 	for _, svc := range s.services {
 		if p := svc.API().TargetPrefix; p != "" {

@@ -3,6 +3,7 @@ package iam
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/ferry-emulator/ferry/emulator/api"
@@ -253,4 +254,33 @@ func (s *Service) getAccessKeyLastUsed(_ context.Context, req *api.Request, in *
 	out := &getAccessKeyLastUsedOutput{UserName: u.Name}
 	out.AccessKeyLastUsed.ServiceName, out.AccessKeyLastUsed.Region = "N/A", "N/A"
 	return out, nil
+}
+
+// ImportAccessKey gives a user an access key with a chosen id and secret,
+// for start-up configuration: a compose file hands fixed keys to the
+// services it runs. Importing a key the user already has with the same
+// secret changes nothing, so configuration can be applied at every start.
+func (s *Service) ImportAccessKey(req *api.Request, userName, id, secret string) error {
+	if len(id) < 16 || len(id) > 128 || strings.Trim(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != "" {
+		return errValidation("access key id %q must be 16 to 128 upper-case letters and digits", id)
+	}
+	if secret == "" || strings.ContainsAny(secret, " \t\n") {
+		return errValidation("the secret of access key %s must be non-empty and contain no spaces", id)
+	}
+	return users.change(s, req, userName, func(u *user) *api.Error {
+		if i := slices.IndexFunc(u.Keys, func(k accessKey) bool { return k.ID == id }); i >= 0 {
+			if u.Keys[i].Secret != secret {
+				return errEntityAlreadyExists("Access key %s already exists with another secret.", id)
+			}
+			return nil
+		}
+		if owner, taken := s.keys[id]; taken {
+			return errEntityAlreadyExists("Access key %s already belongs to user %s.", id, owner.user)
+		}
+		if len(u.Keys) >= maxKeysPerUser {
+			return errLimitExceeded("Cannot exceed quota for AccessKeysPerUser: %d", maxKeysPerUser)
+		}
+		u.Keys = append(u.Keys, accessKey{ID: id, Secret: secret, Status: statusActive, Created: s.now()})
+		return nil
+	})
 }

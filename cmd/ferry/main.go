@@ -3,6 +3,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -46,6 +47,7 @@ func run(args []string) error {
 	listen := fs.String("listen", env("FERRY_LISTEN", "0.0.0.0:4566"), "address for every AWS API (env FERRY_LISTEN)")
 	hostname := fs.String("hostname", env("FERRY_HOSTNAME", ""), "host[:port] to put in the URLs ferry hands out, e.g. queue URLs (env FERRY_HOSTNAME); default: the host each request came to")
 	iamMode := fs.String("iam", env("FERRY_IAM", "enforce"), "authorization: enforce, audit or off (env FERRY_IAM)")
+	configFile := fs.String("config", env("FERRY_CONFIG", ""), "YAML or JSON file of accounts, IAM users (with fixed access keys), roles and queues to create at start (env FERRY_CONFIG)")
 	dataDir := fs.String("data-dir", env("FERRY_DATA_DIR", ""), "directory for durable state (env FERRY_DATA_DIR); in memory when empty")
 	logLevel := fs.String("log-level", env("FERRY_LOG_LEVEL", "info"), "debug, info, warn or error (env FERRY_LOG_LEVEL)")
 	logFormat := fs.String("log-format", env("FERRY_LOG_FORMAT", "text"), "text or json (env FERRY_LOG_FORMAT)")
@@ -80,13 +82,25 @@ func run(args []string) error {
 		debug.SetGCPercent(400)
 	}
 
+	var startup *emulator.StartupConfig
+	if *configFile != "" {
+		var err error
+		if startup, err = emulator.LoadConfig(*configFile); err != nil {
+			return fmt.Errorf("--config: %w", err)
+		}
+	}
 	srv, err := emulator.Run(emulator.Config{
+		Startup:    startup,
 		Listen:     *listen,
 		Hostname:   *hostname,
 		IAMMode:    *iamMode,
 		RootSecret: env("FERRY_ROOT_SECRET", "test"),
 		Logger:     log,
 	})
+	var cerr *emulator.ConfigError
+	if errors.As(err, &cerr) {
+		return fmt.Errorf("--config %s: %w", *configFile, cerr)
+	}
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -92,6 +93,7 @@ func TestBadStartupFails(t *testing.T) {
 		{"--iam", "sometimes"},
 		{"--log-format", "xml"},
 		{"--data-dir", t.TempDir()},
+		{"--config", filepath.Join(t.TempDir(), "missing.yaml")},
 		{"unexpected"},
 	} {
 		out, err := ferryCommand(append([]string{"--listen", "127.0.0.1:0"}, args...)...).CombinedOutput()

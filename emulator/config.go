@@ -1,0 +1,281 @@
+package emulator
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"sort"
+	"strconv"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/ferry-emulator/ferry/emulator/api"
+)
+
+// StartupConfig is what --config sets up before ferry serves: accounts with
+// their IAM users (with fixed access keys, so a compose file can hand them
+// to services), roles, and SQS queues. It is read from YAML or JSON and
+// applied idempotently: what exists already is brought in line, nothing is
+// duplicated.
+type StartupConfig struct {
+	Accounts map[string]AccountConfig `yaml:"accounts"`
+}
+
+// AccountConfig is one account's resources.
+type AccountConfig struct {
+	Users  []UserConfig  `yaml:"users"`
+	Roles  []RoleConfig  `yaml:"roles"`
+	Queues []QueueConfig `yaml:"queues"`
+}
+
+// UserConfig is an IAM user. Policies are inline policies by name, each a
+// policy document written as an object or as a JSON string.
+type UserConfig struct {
+	Name            string            `yaml:"name"`
+	AccessKeys      []AccessKeyConfig `yaml:"accessKeys"`
+	Policies        map[string]any    `yaml:"policies"`
+	ManagedPolicies []string          `yaml:"managedPolicies"`
+}
+
+// AccessKeyConfig is a fixed access key.
+type AccessKeyConfig struct {
+	ID     string `yaml:"id"`
+	Secret string `yaml:"secret"`
+}
+
+// RoleConfig is an IAM role.
+type RoleConfig struct {
+	Name               string         `yaml:"name"`
+	TrustPolicy        any            `yaml:"trustPolicy"`
+	Policies           map[string]any `yaml:"policies"`
+	ManagedPolicies    []string       `yaml:"managedPolicies"`
+	MaxSessionDuration int            `yaml:"maxSessionDuration"`
+}
+
+// QueueConfig is an SQS queue. Attribute values may be written as YAML
+// scalars or, for the policy attributes, as objects.
+type QueueConfig struct {
+	Name       string            `yaml:"name"`
+	Region     string            `yaml:"region"` // default us-east-1
+	Attributes map[string]any    `yaml:"attributes"`
+	Tags       map[string]string `yaml:"tags"`
+}
+
+// ConfigError is a start-up configuration that could not be applied; it
+// names the resource by its path in the configuration.
+type ConfigError struct{ Err error }
+
+func (e *ConfigError) Error() string { return e.Err.Error() }
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// LoadConfig reads a start-up configuration file; unknown fields are
+// errors, so a misspelt key does not pass silently.
+func LoadConfig(path string) (*StartupConfig, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	dec := yaml.NewDecoder(f)
+	dec.KnownFields(true)
+	var c StartupConfig
+	if err := dec.Decode(&c); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &c, nil
+}
+
+// applyStartup creates what the configuration describes, through the same
+// action handlers and validation as an API request made by each account's
+// root. Errors name the resource by its path in the file.
+func (s *Server) applyStartup(c *StartupConfig) error {
+	accounts := make([]string, 0, len(c.Accounts))
+	for id := range c.Accounts {
+		accounts = append(accounts, id)
+	}
+	sort.Strings(accounts)
+	for _, id := range accounts {
+		at := "accounts." + id
+		if !isAccountID(id) {
+			return fmt.Errorf("%s: an account id is 12 digits", at)
+		}
+		a := c.Accounts[id]
+		for i, u := range a.Users {
+			if err := s.applyUser(id, u); err != nil {
+				return fmt.Errorf("%s.users[%d] (%s): %w", at, i, u.Name, err)
+			}
+		}
+		for i, r := range a.Roles {
+			if err := s.applyRole(id, r); err != nil {
+				return fmt.Errorf("%s.roles[%d] (%s): %w", at, i, r.Name, err)
+			}
+		}
+		for i, q := range a.Queues {
+			if err := s.applyQueue(id, q); err != nil {
+				return fmt.Errorf("%s.queues[%d] (%s): %w", at, i, q.Name, err)
+			}
+		}
+	}
+	return nil
+}
+
+func (s *Server) applyUser(account string, u UserConfig) error {
+	if err := s.invokeQuery("iam", "CreateUser", account, "us-east-1", url.Values{"UserName": {u.Name}}); err != nil && !isCode(err, "EntityAlreadyExists") {
+		return err
+	}
+	for _, name := range sortedNames(u.Policies) {
+		doc, err := policyText(u.Policies[name])
+		if err != nil {
+			return fmt.Errorf("policies.%s: %w", name, err)
+		}
+		if err := s.invokeQuery("iam", "PutUserPolicy", account, "us-east-1", url.Values{"UserName": {u.Name}, "PolicyName": {name}, "PolicyDocument": {doc}}); err != nil {
+			return fmt.Errorf("policies.%s: %w", name, err)
+		}
+	}
+	for _, arn := range u.ManagedPolicies {
+		if err := s.invokeQuery("iam", "AttachUserPolicy", account, "us-east-1", url.Values{"UserName": {u.Name}, "PolicyArn": {arn}}); err != nil {
+			return fmt.Errorf("managedPolicies %s: %w", arn, err)
+		}
+	}
+	for i, k := range u.AccessKeys {
+		if err := s.iam.ImportAccessKey(s.rootRequest("iam", "CreateAccessKey", account, "us-east-1"), u.Name, k.ID, k.Secret); err != nil {
+			return fmt.Errorf("accessKeys[%d]: %w", i, err)
+		}
+	}
+	return nil
+}
+
+func (s *Server) applyRole(account string, r RoleConfig) error {
+	trust, err := policyText(r.TrustPolicy)
+	if err != nil {
+		return fmt.Errorf("trustPolicy: %w", err)
+	}
+	create := url.Values{"RoleName": {r.Name}, "AssumeRolePolicyDocument": {trust}}
+	if r.MaxSessionDuration != 0 {
+		create.Set("MaxSessionDuration", strconv.Itoa(r.MaxSessionDuration))
+	}
+	if err := s.invokeQuery("iam", "CreateRole", account, "us-east-1", create); err != nil {
+		if !isCode(err, "EntityAlreadyExists") {
+			return err
+		}
+		if err := s.invokeQuery("iam", "UpdateAssumeRolePolicy", account, "us-east-1", url.Values{"RoleName": {r.Name}, "PolicyDocument": {trust}}); err != nil {
+			return fmt.Errorf("trustPolicy: %w", err)
+		}
+	}
+	for _, name := range sortedNames(r.Policies) {
+		doc, err := policyText(r.Policies[name])
+		if err != nil {
+			return fmt.Errorf("policies.%s: %w", name, err)
+		}
+		if err := s.invokeQuery("iam", "PutRolePolicy", account, "us-east-1", url.Values{"RoleName": {r.Name}, "PolicyName": {name}, "PolicyDocument": {doc}}); err != nil {
+			return fmt.Errorf("policies.%s: %w", name, err)
+		}
+	}
+	for _, arn := range r.ManagedPolicies {
+		if err := s.invokeQuery("iam", "AttachRolePolicy", account, "us-east-1", url.Values{"RoleName": {r.Name}, "PolicyArn": {arn}}); err != nil {
+			return fmt.Errorf("managedPolicies %s: %w", arn, err)
+		}
+	}
+	return nil
+}
+
+func (s *Server) applyQueue(account string, q QueueConfig) error {
+	region := q.Region
+	if region == "" {
+		region = "us-east-1"
+	}
+	attrs := make(map[string]string, len(q.Attributes))
+	for name, v := range q.Attributes {
+		text, err := attributeText(v)
+		if err != nil {
+			return fmt.Errorf("attributes.%s: %w", name, err)
+		}
+		attrs[name] = text
+	}
+	in := map[string]any{"QueueName": q.Name, "Attributes": attrs, "tags": q.Tags}
+	err := s.invokeJSON("sqs", "CreateQueue", account, region, in)
+	if err == nil || !isCode(err, "QueueNameExists") {
+		return err
+	}
+	// The queue exists with other attributes (from an earlier start):
+	// bring them in line.
+	url := "http://localhost/" + account + "/" + q.Name
+	return s.invokeJSON("sqs", "SetQueueAttributes", account, region, map[string]any{"QueueUrl": url, "Attributes": attrs})
+}
+
+// rootRequest is the context of a call made by an account's root.
+func (s *Server) rootRequest(service, action, account, region string) *api.Request {
+	id, _ := rootIdentity(account, s.cfg.RootSecret)
+	return &api.Request{
+		ID: newRequestID(), Service: service, Action: action, Account: account, Region: region,
+		Principal: id.Principal, Time: s.cfg.Clock(), Host: "localhost:4566", Scheme: "http", Log: s.log,
+	}
+}
+
+// invokeJSON calls an action with an input written as its JSON protocol
+// body; invokeQuery with its query parameters.
+func (s *Server) invokeJSON(service, action, account, region string, in map[string]any) error {
+	body, err := json.Marshal(in)
+	if err != nil {
+		return err
+	}
+	return s.invoke(service, action, account, region, func(dst any) error { return decodeJSON(body, dst) })
+}
+
+func (s *Server) invokeQuery(service, action, account, region string, values url.Values) error {
+	return s.invoke(service, action, account, region, func(dst any) error { return decodeQuery(values, dst) })
+}
+
+func (s *Server) invoke(service, action, account, region string, decode func(any) error) error {
+	a := s.services[service].API().Actions[action]
+	in := a.NewInput()
+	if err := decode(in); err != nil {
+		return err
+	}
+	_, err := a.Call(context.Background(), s.rootRequest(service, action, account, region), in)
+	return err
+}
+
+func isCode(err error, code string) bool {
+	var e *api.Error
+	return errors.As(err, &e) && (e.Code == code || e.WireCode() == code)
+}
+
+// policyText accepts a policy document as an object or as JSON text.
+func policyText(v any) (string, error) {
+	switch d := v.(type) {
+	case nil:
+		return "", errors.New("a policy document is required")
+	case string:
+		return d, nil
+	}
+	b, err := json.Marshal(v)
+	return string(b), err
+}
+
+// attributeText renders an attribute value: scalars as written, objects
+// (policies) as JSON.
+func attributeText(v any) (string, error) {
+	switch x := v.(type) {
+	case string:
+		return x, nil
+	case bool, int, int64, float64:
+		return fmt.Sprint(x), nil
+	case map[string]any, []any:
+		b, err := json.Marshal(x)
+		return string(b), err
+	}
+	return "", fmt.Errorf("unsupported value %v", v)
+}
+
+func sortedNames(m map[string]any) []string {
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}

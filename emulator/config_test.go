@@ -1,0 +1,135 @@
+package emulator
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+)
+
+const sampleConfig = `
+accounts:
+  "111111111111":
+    users:
+      - name: orders-service
+        accessKeys:
+          - id: AKIAORDERSSERVICE001
+            secret: orders-secret
+        policies:
+          send:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Action: sqs:SendMessage
+                Resource: arn:aws:sqs:*:111111111111:orders
+    roles:
+      - name: reader
+        maxSessionDuration: 7200
+        trustPolicy: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:user/orders-service"},"Action":"sts:AssumeRole"}]}'
+        managedPolicies: [arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess]
+    queues:
+      - name: orders
+        attributes:
+          VisibilityTimeout: 45
+          Policy:
+            Version: "2012-10-17"
+            Statement:
+              - Sid: NoPurge
+                Effect: Deny
+                Principal: "*"
+                Action: sqs:PurgeQueue
+                Resource: arn:aws:sqs:us-east-1:111111111111:orders
+        tags: {team: blue}
+      - name: events.fifo
+        region: eu-west-1
+        attributes: {FifoQueue: true, ContentBasedDeduplication: true}
+`
+
+func writeConfig(t *testing.T, text string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "ferry.yaml")
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestStartupConfig(t *testing.T) {
+	cfg, err := LoadConfig(writeConfig(t, sampleConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := Run(Config{Listen: "127.0.0.1:0", Startup: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	ctx := context.Background()
+
+	// The fixed key signs as the user, whose policy lets it send.
+	svc := sqsClient(srv, "AKIAORDERSSERVICE001", "orders-secret")
+	url := "http://" + srv.Addr() + "/111111111111/orders"
+	if _, err := svc.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: &url, MessageBody: aws.String("hi")}); err != nil {
+		t.Fatalf("send with the configured key: %v", err)
+	}
+	if _, err := svc.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: &url}); apiCode(err) != "AccessDenied" {
+		t.Fatalf("receive: %v, want AccessDenied", err)
+	}
+	root := sqsClient(srv, "111111111111", "test")
+	attrs, err := root.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: &url, AttributeNames: []sqstypes.QueueAttributeName{"VisibilityTimeout"}})
+	if err != nil || attrs.Attributes["VisibilityTimeout"] != "45" {
+		t.Fatalf("attributes: %v %v", attrs, err)
+	}
+	if _, err := root.PurgeQueue(ctx, &sqs.PurgeQueueInput{QueueUrl: &url}); apiCode(err) != "AccessDenied" {
+		t.Fatalf("purge against the configured queue policy: %v, want AccessDenied", err)
+	}
+	euRoot := sqs.New(sqs.Options{Region: "eu-west-1", BaseEndpoint: aws.String(srv.URL()),
+		Credentials: credentials.NewStaticCredentialsProvider("111111111111", "test", "")})
+	if _, err := euRoot.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String("events.fifo")}); err != nil {
+		t.Fatalf("FIFO queue in eu-west-1: %v", err)
+	}
+	ic := iam.New(iam.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL()), Credentials: credentials.NewStaticCredentialsProvider("111111111111", "test", "")})
+	role, err := ic.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("reader")})
+	if err != nil || aws.ToInt32(role.Role.MaxSessionDuration) != 7200 {
+		t.Fatalf("role: %v %v", role, err)
+	}
+
+	// Applying again changes nothing and fails on nothing.
+	if err := srv.applyStartup(cfg); err != nil {
+		t.Fatalf("second application: %v", err)
+	}
+}
+
+func TestStartupConfigErrors(t *testing.T) {
+	tests := []struct{ name, text, want string }{
+		{"unknown field", "accounts:\n  \"111111111111\":\n    queus: []\n", "field queus not found"},
+		{"bad account", "accounts:\n  \"12\":\n    queues: [{name: q}]\n", "accounts.12: an account id is 12 digits"},
+		{"bad queue name", "accounts:\n  \"111111111111\":\n    queues: [{name: \"no spaces\"}]\n", "accounts.111111111111.queues[0] (no spaces)"},
+		{"bad attribute", "accounts:\n  \"111111111111\":\n    queues: [{name: q, attributes: {VisibilityTimeout: 99999}}]\n", "InvalidAttributeValue"},
+		{"bad policy", "accounts:\n  \"111111111111\":\n    users: [{name: u, policies: {p: {Statement: [{Effect: Maybe}]}}}]\n", "accounts.111111111111.users[0] (u): policies.p: MalformedPolicyDocument"},
+		{"bad key", "accounts:\n  \"111111111111\":\n    users: [{name: u, accessKeys: [{id: short, secret: s}]}]\n", "accessKeys[0]"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := LoadConfig(writeConfig(t, tc.text))
+			if err == nil {
+				_, err = New(Config{Startup: cfg})
+				var ce *ConfigError
+				if err != nil && !errors.As(err, &ce) {
+					t.Fatalf("not a ConfigError: %v", err)
+				}
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want it to mention %q", err, tc.want)
+			}
+		})
+	}
+}
