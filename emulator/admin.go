@@ -9,6 +9,10 @@ import (
 // serveAdmin answers /_ferry/...: local-use endpoints that need no signature.
 func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
+	case "/_ferry", "/_ferry/":
+		s.serveDashboard(w, r)
+	case "/_ferry/state":
+		s.serveState(w, r)
 	case "/_ferry/health":
 		names := make([]string, 0, len(s.services))
 		for name := range s.services {

@@ -234,10 +234,12 @@ func paginate(items []string, token string, maxResults *int) ([]string, string, 
 	return page, next, nil
 }
 
-// QueueDepth is one queue's message counts, for metrics.
+// QueueDepth is one queue's message counts and policy, for metrics and
+// the dashboard.
 type QueueDepth struct {
-	Account, Region, Name      string
+	Account, Region, Name, ARN string
 	Visible, InFlight, Delayed int
+	Policy                     string
 }
 
 // Depths reports every queue's message counts.
@@ -253,8 +255,9 @@ func (s *Service) Depths() []QueueDepth {
 	out := make([]QueueDepth, 0, len(qs))
 	for _, q := range qs {
 		c := q.engine.Counts()
-		out = append(out, QueueDepth{Account: q.Account, Region: q.Region, Name: q.Name,
-			Visible: c.Visible, InFlight: c.InFlight, Delayed: c.Delayed})
+		policy, _ := q.attribute("Policy")
+		out = append(out, QueueDepth{Account: q.Account, Region: q.Region, Name: q.Name, ARN: q.ARN,
+			Visible: c.Visible, InFlight: c.InFlight, Delayed: c.Delayed, Policy: policy})
 	}
 	return out
 }

@@ -1,0 +1,62 @@
+package emulator
+
+import (
+	"embed"
+	"net/http"
+	"sort"
+)
+
+// The web dashboard at /_ferry/: every queue with its depth and policy, and
+// the authorization decisions with their explanations, refreshed live. It
+// is one embedded page with no external assets, reading /_ferry/state and
+// /_ferry/audit.
+
+//go:embed dashboard/index.html
+var dashboardFiles embed.FS
+
+func (s *Server) serveDashboard(w http.ResponseWriter, r *http.Request) {
+	page, err := dashboardFiles.ReadFile("dashboard/index.html")
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	// The page runs only its own inline script and talks only to ferry.
+	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'")
+	w.Write(page)
+}
+
+// stateQueue is a queue as /_ferry/state shows it.
+type stateQueue struct {
+	Account  string `json:"account"`
+	Region   string `json:"region"`
+	Name     string `json:"name"`
+	ARN      string `json:"arn"`
+	Visible  int    `json:"visible"`
+	InFlight int    `json:"inFlight"`
+	Delayed  int    `json:"delayed"`
+	Policy   string `json:"policy,omitempty"`
+}
+
+// serveState answers /_ferry/state: the resources of every account.
+func (s *Server) serveState(w http.ResponseWriter, r *http.Request) {
+	queues := []stateQueue{}
+	for _, q := range s.sqs.Depths() {
+		queues = append(queues, stateQueue{
+			Account: q.Account, Region: q.Region, Name: q.Name, ARN: q.ARN,
+			Visible: q.Visible, InFlight: q.InFlight, Delayed: q.Delayed, Policy: q.Policy,
+		})
+	}
+	sort.Slice(queues, func(i, j int) bool {
+		a, b := queues[i], queues[j]
+		if a.Account != b.Account {
+			return a.Account < b.Account
+		}
+		if a.Region != b.Region {
+			return a.Region < b.Region
+		}
+		return a.Name < b.Name
+	})
+	writeAdminJSON(w, http.StatusOK, map[string]any{"queues": queues})
+}

@@ -1,0 +1,115 @@
+package emulator
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+)
+
+// dashboardFixture is a server with a queue that has a policy, one message,
+// and one allowed and one denied decision.
+func dashboardFixture(t *testing.T) *Server {
+	t.Helper()
+	srv := startServer(t)
+	ctx := context.Background()
+	owner := sqsClient(srv, "111111111111", "test")
+	q, err := owner.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("orders")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := owner.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: q.QueueUrl, MessageBody: aws.String("m")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := owner.AddPermission(ctx, &sqs.AddPermissionInput{QueueUrl: q.QueueUrl, Label: aws.String("partner"),
+		AWSAccountIds: []string{"333333333333"}, Actions: []string{"SendMessage"}}); err != nil {
+		t.Fatal(err)
+	}
+	other := sqsClient(srv, "222222222222", "test")
+	if _, err := other.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: q.QueueUrl, MessageBody: aws.String("m")}); apiCode(err) != "AccessDenied" {
+		t.Fatalf("cross-account send: %v", err)
+	}
+	return srv
+}
+
+func TestDashboardAndState(t *testing.T) {
+	srv := dashboardFixture(t)
+	resp, err := http.Get(srv.URL() + "/_ferry/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") ||
+		resp.Header.Get("Content-Security-Policy") == "" || !strings.Contains(string(page), "/_ferry/audit") {
+		t.Fatalf("dashboard: %d %v", resp.StatusCode, resp.Header)
+	}
+	if strings.Contains(string(page), "http://") || strings.Contains(string(page), "https://") {
+		t.Fatal("the dashboard refers to an external asset")
+	}
+
+	resp, err = http.Get(srv.URL() + "/_ferry/state")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var state struct {
+		Queues []stateQueue `json:"queues"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&state); err != nil {
+		t.Fatal(err)
+	}
+	if len(state.Queues) != 1 {
+		t.Fatalf("queues: %+v", state.Queues)
+	}
+	q := state.Queues[0]
+	if q.Account != "111111111111" || q.Name != "orders" || q.Visible != 1 || !strings.Contains(q.Policy, "partner") {
+		t.Fatalf("queue: %+v", q)
+	}
+}
+
+// The page, rendered by headless Chromium, shows the queue and the denied
+// call with its explanation.
+func TestDashboardInChromium(t *testing.T) {
+	browser := ""
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			browser = p
+			break
+		}
+	}
+	if browser == "" {
+		t.Skip("Chromium not installed (apt-get install chromium): the dashboard is not rendered")
+	}
+	srv := dashboardFixture(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	// --virtual-time-budget lets the page's fetches finish before the DOM
+	// is dumped; the other flags keep Chromium off the network.
+	cmd := exec.CommandContext(ctx, browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+		"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir="+t.TempDir(), "--virtual-time-budget=5000", "--dump-dom", srv.URL()+"/_ferry/")
+	cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("chromium: %v", err)
+	}
+	dom := string(out)
+	for _, want := range []string{
+		"orders", "partner",
+		"arn:aws:iam::222222222222:root", "Deny",
+		"because no resource-based policy allows the sqs:SendMessage action",
+	} {
+		if !strings.Contains(dom, want) {
+			t.Errorf("rendered dashboard lacks %q", want)
+		}
+	}
+}
