@@ -60,6 +60,7 @@ func TestAWSCLI(t *testing.T) {
 		{"FIFOQueue", cli.fifoQueue},
 		{"Errors", cli.errors},
 		{"Credentials", cli.credentials},
+		{"IdentityTutorial", cli.identityTutorial},
 	} {
 		wg.Go(func() { t.Run(flow.name, flow.run) })
 	}
