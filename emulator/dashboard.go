@@ -4,6 +4,8 @@ import (
 	"embed"
 	"net/http"
 	"sort"
+
+	"github.com/ferry-emulator/ferry/iam"
 )
 
 // The web dashboard at /_ferry/: every queue with its depth and policy, and
@@ -39,7 +41,8 @@ type stateQueue struct {
 	Policy   string `json:"policy,omitempty"`
 }
 
-// serveState answers /_ferry/state: the resources of every account.
+// serveState answers /_ferry/state: every account's queues and identities
+// with their policies.
 func (s *Server) serveState(w http.ResponseWriter, r *http.Request) {
 	queues := []stateQueue{}
 	for _, q := range s.sqs.Depths() {
@@ -58,5 +61,9 @@ func (s *Server) serveState(w http.ResponseWriter, r *http.Request) {
 		}
 		return a.Name < b.Name
 	})
-	writeAdminJSON(w, http.StatusOK, map[string]any{"queues": queues})
+	identities := s.iam.Identities()
+	if identities == nil {
+		identities = []iam.Identity{}
+	}
+	writeAdminJSON(w, http.StatusOK, map[string]any{"queues": queues, "identities": identities})
 }

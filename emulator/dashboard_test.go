@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 )
 
@@ -31,6 +33,15 @@ func dashboardFixture(t *testing.T) *Server {
 	}
 	if _, err := owner.AddPermission(ctx, &sqs.AddPermissionInput{QueueUrl: q.QueueUrl, Label: aws.String("partner"),
 		AWSAccountIds: []string{"333333333333"}, Actions: []string{"SendMessage"}}); err != nil {
+		t.Fatal(err)
+	}
+	ic := iam.New(iam.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL()),
+		Credentials: credentials.NewStaticCredentialsProvider("111111111111", "test", "")})
+	if _, err := ic.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("trainee")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ic.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("trainee"), PolicyName: aws.String("read-orders"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Sid":"ReadOrders","Effect":"Allow","Action":"sqs:ReceiveMessage","Resource":"*"}]}`)}); err != nil {
 		t.Fatal(err)
 	}
 	other := sqsClient(srv, "222222222222", "test")
@@ -62,13 +73,20 @@ func TestDashboardAndState(t *testing.T) {
 	}
 	defer resp.Body.Close()
 	var state struct {
-		Queues []stateQueue `json:"queues"`
+		Queues     []stateQueue `json:"queues"`
+		Identities []struct {
+			Kind, Name string
+			Inline     map[string]string
+		} `json:"identities"`
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&state); err != nil {
 		t.Fatal(err)
 	}
 	if len(state.Queues) != 1 {
 		t.Fatalf("queues: %+v", state.Queues)
+	}
+	if len(state.Identities) != 1 || state.Identities[0].Name != "trainee" || !strings.Contains(state.Identities[0].Inline["read-orders"], "ReadOrders") {
+		t.Fatalf("identities: %+v", state.Identities)
 	}
 	q := state.Queues[0]
 	if q.Account != "111111111111" || q.Name != "orders" || q.Visible != 1 || !strings.Contains(q.Policy, "partner") {
@@ -104,7 +122,7 @@ func TestDashboardInChromium(t *testing.T) {
 	}
 	dom := string(out)
 	for _, want := range []string{
-		"orders", "partner",
+		"orders", "partner", "trainee", "ReadOrders",
 		"arn:aws:iam::222222222222:root", "Deny",
 		"because no resource-based policy allows the sqs:SendMessage action",
 	} {
