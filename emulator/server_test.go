@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -267,5 +268,65 @@ func TestMetrics(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("metrics lack %s", want)
 		}
+	}
+}
+
+// Shutdown leaves no goroutine behind: not the listener's, not a waiting
+// long poll's, not a running message-move task's.
+func TestShutdownLeavesNoGoroutines(t *testing.T) {
+	before := runtime.NumGoroutine()
+	srv, err := Run(Config{Listen: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	transport := &http.Transport{}
+	c := sqs.New(sqs.Options{
+		Region: "us-east-1", BaseEndpoint: aws.String(srv.URL()), HTTPClient: &http.Client{Transport: transport},
+		Credentials:      credentials.NewStaticCredentialsProvider("test", "test", ""),
+		RetryMaxAttempts: 1, // a poll cut off by shutdown must not be retried against a closed port
+	})
+	ctx := context.Background()
+	dlq, err := c.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("dlq")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("src"), Attributes: map[string]string{
+		"RedrivePolicy": `{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dlq","maxReceiveCount":1}`}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 5; i++ {
+		c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: dlq.QueueUrl, MessageBody: aws.String("m")})
+	}
+	// A slow move task (one message a second) is still running at shutdown.
+	if _, err := c.StartMessageMoveTask(ctx, &sqs.StartMessageMoveTaskInput{
+		SourceArn: aws.String("arn:aws:sqs:us-east-1:000000000000:dlq"), DestinationArn: aws.String("arn:aws:sqs:us-east-1:000000000000:src"),
+		MaxNumberOfMessagesPerSecond: aws.Int32(1)}); err != nil {
+		t.Fatal(err)
+	}
+	idle, err := c.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("idle")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	polled := make(chan struct{})
+	go func() {
+		defer close(polled)
+		c.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: idle.QueueUrl, WaitTimeSeconds: 20})
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for srv.inFlight.Load() == 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	<-polled
+	transport.CloseIdleConnections()
+	for time.Now().Before(deadline.Add(5*time.Second)) && runtime.NumGoroutine() > before {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		buf := make([]byte, 1<<16)
+		t.Fatalf("%d goroutines after shutdown, %d before:\n%s", n, before, buf[:runtime.Stack(buf, true)])
 	}
 }
