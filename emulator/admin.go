@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"sort"
+	"strings"
 )
 
 // serveAdmin answers /_ferry/...: local-use endpoints that need no signature.
@@ -37,6 +38,10 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		s.Reset()
 		writeAdminJSON(w, http.StatusOK, map[string]string{"status": "reset"})
 	default:
+		if file, ok := strings.CutPrefix(r.URL.Path, "/_ferry/sns/"); ok {
+			s.serveCertificate(w, file)
+			return
+		}
 		writeAdminJSON(w, http.StatusNotFound, map[string]string{"error": "no such admin endpoint"})
 	}
 }
@@ -45,4 +50,21 @@ func writeAdminJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(v)
+}
+
+// serveCertificate serves the certificate SNS signs messages with, at the
+// SigningCertURL every message carries (DESIGN §8).
+func (s *Server) serveCertificate(w http.ResponseWriter, file string) {
+	name, pem, err := s.sns.Certificate()
+	if err != nil {
+		s.log.Error("loading the SNS signing certificate", "err", err)
+		writeAdminJSON(w, http.StatusInternalServerError, map[string]string{"error": "the signing certificate is not available"})
+		return
+	}
+	if file != name {
+		writeAdminJSON(w, http.StatusNotFound, map[string]string{"error": "no such certificate"})
+		return
+	}
+	w.Header().Set("Content-Type", "application/x-x509-ca-cert")
+	w.Write(pem)
 }

@@ -76,6 +76,9 @@ func (s *Server) authorize(ctx context.Context, svc *api.Service, action *api.Ac
 	if svc.LowerCaseDeniedAction {
 		named = strings.ToLower(named)
 	}
+	if prefix, name, ok := strings.Cut(named, ":"); ok && svc.UpperCaseDeniedPrefix {
+		named = strings.ToUpper(prefix) + ":" + name
+	}
 	msg := dec.Message(p.ARN, named, target.ARN)
 	if dec.By != nil && dec.By.Sid != "" {
 		// Trainers want the statement, which AWS's text leaves out.
@@ -142,6 +145,10 @@ func (c *requestContext) Values(key string) []string {
 		return one("false")
 	case "aws:resourceaccount":
 		return one(c.owner)
+	case "aws:sourcearn":
+		return one(c.req.SourceARN)
+	case "aws:sourceaccount":
+		return one(c.req.SourceAccount)
 	}
 	if tag, ok := strings.CutPrefix(key, "aws:principaltag/"); ok {
 		return one(tagValue(p.Tags, tag))
@@ -164,8 +171,12 @@ func tagValue(tags map[string]string, key string) string {
 }
 
 func (s *Server) recordDecision(req *api.Request, action, resource string, dec policy.Decision) {
+	account := req.Principal.Account
+	if account == "" {
+		account = req.Account // a service principal's call, filed under the account it acts for
+	}
 	r := auditRecord{AuditEvent: AuditEvent{
-		Time: req.Time, RequestID: req.ID, Account: req.Principal.Account, Principal: req.Principal.ARN,
+		Time: req.Time, RequestID: req.ID, Account: account, Principal: req.Principal.ARN,
 		Action: action, Resource: resource, Decision: "Allow", Enforced: s.cfg.IAMMode == "enforce",
 	}}
 	if dec.By != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/ferry-emulator/ferry/emulator/api"
 	"github.com/ferry-emulator/ferry/iam"
 	"github.com/ferry-emulator/ferry/persist"
+	"github.com/ferry-emulator/ferry/sns"
 	"github.com/ferry-emulator/ferry/sqs"
 	"github.com/ferry-emulator/ferry/sts"
 )
@@ -55,6 +56,7 @@ type Server struct {
 	services map[string]service // by signing name
 	byTarget map[string]service // by X-Amz-Target prefix
 	sqs      *sqs.Service
+	sns      *sns.Service
 	inFlight atomic.Int64 // AWS API requests being served
 	roots    sync.Map     // access key -> Identity of an account root
 	audit    *auditLog
@@ -119,13 +121,18 @@ func New(cfg Config) (*Server, error) {
 	if s.identity == nil {
 		s.identity = iamSvc
 	}
+	s.sns, err = sns.New(sns.Config{Store: store, Log: cfg.Logger.With("service", "sns"), Now: cfg.Clock,
+		Invoker: s, Host: s.advertisedHost})
+	if err != nil {
+		return nil, err
+	}
 	// IAM users' keys, then STS sessions' keys, then any store the embedder gave.
 	chain := credentialChain{iamSvc, stsSvc}
 	if cfg.Credentials != nil {
 		chain = append(chain, cfg.Credentials)
 	}
 	s.cfg.Credentials = chain
-	s.services = map[string]service{"sqs": s.sqs, "iam": iamSvc, "sts": stsSvc}
+	s.services = map[string]service{"sqs": s.sqs, "sns": s.sns, "iam": iamSvc, "sts": stsSvc}
 	s.metrics = newMetrics(s.sqs)
 	s.iam = iamSvc
 	if cfg.Startup != nil {
@@ -213,8 +220,12 @@ func (s *Server) Shutdown(ctx context.Context) error {
 			err = s.http.Shutdown(ctx)
 			<-s.done
 		}
-		for _, svc := range s.services {
-			svc.Close()
+		// SNS first: it delivers what it has queued into SQS before SQS closes.
+		s.sns.Close()
+		for name, svc := range s.services {
+			if name != "sns" {
+				svc.Close()
+			}
 		}
 		if cerr := s.store.Close(); err == nil {
 			err = cerr
@@ -248,3 +259,8 @@ func (s *Server) Actions() map[string]*api.Service {
 	}
 	return m
 }
+
+// Flush waits until every SNS message published so far has been delivered
+// to its queue subscribers (HTTP/S deliveries, which may be retrying, are
+// not waited for). Tests use it before asserting that nothing arrived.
+func (s *Server) Flush(ctx context.Context) error { return s.sns.Flush(ctx) }

@@ -115,6 +115,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if sigErr != nil {
+		if usvc, action, values := s.unsignedCall(r, body, sigErr); action != nil {
+			svc = usvc
+			status, code = s.serveUnsigned(w, r, req, usvc, action, values)
+			return
+		}
 		fail(asSigError(sigErr))
 		return
 	}

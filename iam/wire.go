@@ -1,10 +1,11 @@
 package iam
 
 import (
-	"encoding/xml"
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/ferry-emulator/ferry/emulator/api"
 )
 
 // The shapes IAM's query protocol carries. Inputs name their parameters as
@@ -17,22 +18,8 @@ type tag struct {
 	Value string `xml:"Value"`
 }
 
-// members renders a list as <X><member>…</member>…</X>, present even when
-// empty, as IAM renders it.
-type members[T any] []T
-
-func (m members[T]) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
-	if err := e.EncodeToken(start); err != nil {
-		return err
-	}
-	member := xml.StartElement{Name: xml.Name{Local: "member"}}
-	for _, v := range m {
-		if err := e.EncodeElement(v, member); err != nil {
-			return err
-		}
-	}
-	return e.EncodeToken(start.End())
-}
+// members renders a list as <X><member>…</member>…</X>.
+type members[T any] = api.Members[T]
 
 // isoTime renders as IAM's timestamps do: 2015-03-09T18:39:23Z.
 type isoTime time.Time

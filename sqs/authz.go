@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"sort"
-	"strings"
 
 	"github.com/ferry-emulator/ferry/emulator/api"
 	"github.com/ferry-emulator/ferry/iam/policy"
@@ -40,25 +38,10 @@ func byQueueURL[In any, P interface {
 	}
 }
 
-// tagConditions are aws:RequestTag/… and aws:TagKeys for tagging requests.
-func tagConditions(tags map[string]string, keys []string) map[string][]string {
-	if len(tags) == 0 && len(keys) == 0 {
-		return nil
-	}
-	m := make(map[string][]string, len(tags)+1)
-	for k, v := range tags {
-		m["aws:requesttag/"+strings.ToLower(k)] = []string{v}
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	m["aws:tagkeys"] = keys
-	return m
-}
-
 func (s *Service) targetCreateQueue(_ context.Context, req *api.Request, in *createQueueInput) (api.Target, error) {
 	return api.Target{
 		ARN: queueARN(req.Region, req.Account, in.QueueName), SameAccountOnly: true,
-		Conditions: tagConditions(in.Tags, nil),
+		Conditions: api.TagConditions(in.Tags, nil),
 	}, nil
 }
 
@@ -76,13 +59,13 @@ func (s *Service) targetGetQueueURL(_ context.Context, req *api.Request, in *get
 
 func (s *Service) targetTagQueue(ctx context.Context, req *api.Request, in *tagQueueInput) (api.Target, error) {
 	t, err := byQueueURL[tagQueueInput](s, true)(ctx, req, in)
-	t.Conditions = tagConditions(in.Tags, nil)
+	t.Conditions = api.TagConditions(in.Tags, nil)
 	return t, err
 }
 
 func (s *Service) targetUntagQueue(ctx context.Context, req *api.Request, in *untagQueueInput) (api.Target, error) {
 	t, err := byQueueURL[untagQueueInput](s, true)(ctx, req, in)
-	t.Conditions = tagConditions(nil, append([]string(nil), in.TagKeys...))
+	t.Conditions = api.TagConditions(nil, append([]string(nil), in.TagKeys...))
 	return t, err
 }
 

@@ -54,7 +54,7 @@ func validateMessageAttributes(attrs map[string]MessageAttributeValue) (int, *ap
 	}
 	size := 0
 	for name, v := range attrs {
-		if !validAttributeName(name) {
+		if !api.ValidMessageAttributeName(name) {
 			return 0, api.InvalidParameterValue("Message (user) attribute name '%s' is invalid. Only alphanumeric characters, hyphens, underscores and periods are allowed; it must not start or end with a period, contain two periods in a row, or start with AWS. or Amazon.", name)
 		}
 		if err := validateAttributeValue(name, v); err != nil {
@@ -66,23 +66,6 @@ func validateMessageAttributes(attrs map[string]MessageAttributeValue) (int, *ap
 		}
 	}
 	return size, nil
-}
-
-func validAttributeName(name string) bool {
-	if name == "" || len(name) > 256 || name[0] == '.' || name[len(name)-1] == '.' || strings.Contains(name, "..") {
-		return false
-	}
-	lower := strings.ToLower(name)
-	if strings.HasPrefix(lower, "aws.") || strings.HasPrefix(lower, "amazon.") {
-		return false
-	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.') {
-			return false
-		}
-	}
-	return true
 }
 
 func validateAttributeValue(name string, v MessageAttributeValue) *api.Error {
@@ -300,7 +283,7 @@ func sendResult(m *queue.Message, stored queue.Message) sendMessageOutput {
 	}
 }
 
-func (s *Service) sendMessage(_ context.Context, req *api.Request, in *sendMessageInput) (*sendMessageOutput, error) {
+func (s *Service) sendMessage(_ context.Context, req *api.Request, in *SendMessageInput) (*sendMessageOutput, error) {
 	q, err := s.queueFromURL(req, in.QueueURL)
 	if err != nil {
 		return nil, err

@@ -88,7 +88,7 @@ func (s *Service) actions() map[string]*api.Action {
 		api.Resolve(api.Op("GetQueueAttributes", "sqs:GetQueueAttributes", s.getQueueAttributes), byQueueURL[getQueueAttributesInput](s, anyAccount)),
 		api.Resolve(api.Op("SetQueueAttributes", "sqs:SetQueueAttributes", s.setQueueAttributes), byQueueURL[setQueueAttributesInput](s, sameAccount)),
 		api.Resolve(api.Op("PurgeQueue", "sqs:PurgeQueue", s.purgeQueue), byQueueURL[queueURLInput](s, anyAccount)),
-		api.Resolve(api.Op("SendMessage", "sqs:SendMessage", s.sendMessage), byQueueURL[sendMessageInput](s, anyAccount)),
+		api.Resolve(api.Op("SendMessage", "sqs:SendMessage", s.sendMessage), byQueueURL[SendMessageInput](s, anyAccount)),
 		api.Resolve(api.Op("SendMessageBatch", "sqs:SendMessage", s.sendMessageBatch), byQueueURL[sendMessageBatchInput](s, anyAccount)),
 		api.Resolve(api.Op("ReceiveMessage", "sqs:ReceiveMessage", s.receiveMessage), byQueueURL[receiveMessageInput](s, anyAccount)),
 		api.Resolve(api.Op("DeleteMessage", "sqs:DeleteMessage", s.deleteMessage), byQueueURL[deleteMessageInput](s, anyAccount)),

@@ -148,7 +148,9 @@ type setQueueAttributesInput struct {
 	Attributes map[string]string `json:"Attributes" query:"Attribute"`
 }
 
-type sendMessageInput struct {
+// SendMessageInput is SendMessage's input: what clients send, and what SNS
+// and IoT rules hand to the emulator's in-process invoker to deliver.
+type SendMessageInput struct {
 	QueueURL                string                           `json:"QueueUrl" query:"QueueUrl"`
 	MessageBody             *string                          `json:"MessageBody"`
 	DelaySeconds            *int                             `json:"DelaySeconds"`
@@ -162,7 +164,7 @@ type sendMessageInput struct {
 // common request decodes without reflection; anything else (attributes)
 // goes through encoding/json. Names match exactly here, and the fallback
 // handles encoding/json's case-insensitive matches.
-func (in *sendMessageInput) SetJSONMember(name, value []byte, str bool) bool {
+func (in *SendMessageInput) SetJSONMember(name, value []byte, str bool) bool {
 	switch string(name) {
 	case "QueueUrl":
 		if str {
@@ -387,7 +389,7 @@ func (in *queueURLInput) queueURL() string                     { return in.Queue
 func (in *listDeadLetterSourceQueuesInput) queueURL() string   { return in.QueueURL }
 func (in *getQueueAttributesInput) queueURL() string           { return in.QueueURL }
 func (in *setQueueAttributesInput) queueURL() string           { return in.QueueURL }
-func (in *sendMessageInput) queueURL() string                  { return in.QueueURL }
+func (in *SendMessageInput) queueURL() string                  { return in.QueueURL }
 func (in *sendMessageBatchInput) queueURL() string             { return in.QueueURL }
 func (in *receiveMessageInput) queueURL() string               { return in.QueueURL }
 func (in *deleteMessageInput) queueURL() string                { return in.QueueURL }

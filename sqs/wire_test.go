@@ -40,11 +40,11 @@ func FuzzSendMessageInputFlatJSON(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		var fast sendMessageInput
+		var fast SendMessageInput
 		if !api.DecodeFlatJSON(body, &fast) {
 			return
 		}
-		var slow sendMessageInput
+		var slow SendMessageInput
 		if err := json.Unmarshal(body, &slow); err != nil {
 			t.Fatalf("fast path accepted %q, encoding/json refuses it: %v", body, err)
 		}

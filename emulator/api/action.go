@@ -51,6 +51,12 @@ type Service struct {
 	// Denied builds the service's access-denied error from AWS's message
 	// ("User: … is not authorized to perform: …"); default AccessDenied.
 	Denied func(message string) *Error
+	// Unsigned are actions AWS serves without a signature (SNS's
+	// SubscribeURL and UnsubscribeURL), by Action parameter.
+	Unsigned map[string]*Action
+	// UpperCaseDeniedPrefix: the service writes the action's prefix in
+	// upper case in that message, as SNS does (SNS:Publish).
+	UpperCaseDeniedPrefix bool
 	// LowerCaseDeniedAction: the service writes the action in lower case in
 	// that message, as SQS does (sqs:sendmessage).
 	LowerCaseDeniedAction bool

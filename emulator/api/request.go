@@ -64,6 +64,10 @@ type Request struct {
 	SourceIP    string
 	Log         *slog.Logger
 
+	// SourceARN and SourceAccount are set when a service principal acts
+	// for one of its resources (aws:SourceArn, aws:SourceAccount).
+	SourceARN, SourceAccount string
+
 	// Resolved is what target resolution found (a service's own resource,
 	// such as a queue), left for the handler so it is not looked up twice.
 	// Nil when authorization is off or the action resolves nothing.

@@ -1,0 +1,30 @@
+package api
+
+import "context"
+
+// Invoker runs one service's action on behalf of another, in process and
+// through the same authorization as an outside request (DESIGN §9): SNS
+// delivering into SQS, IoT rules acting on SQS and SNS.
+type Invoker interface {
+	Invoke(ctx context.Context, c *Call) (any, error)
+}
+
+// Call is one in-process action call.
+type Call struct {
+	Service string // signing name of the service called: sqs
+	Action  string // SendMessage
+	Region  string
+	// Principal acts: a service principal (sns.amazonaws.com) or the role
+	// session a rule acts as.
+	Principal Principal
+	Input     any // pointer to the action's input, as its decoder would fill it
+	// SourceARN and SourceAccount are aws:SourceArn and aws:SourceAccount:
+	// the resource a service acts for (the topic delivering) and its owner.
+	SourceARN, SourceAccount string
+	// Resource names what the call acts on (the queue's ARN) for the audit
+	// trail, should it fail before its target is resolved.
+	Resource string
+	// RequestID ties the call's audit record to what caused it; a fresh id
+	// when empty.
+	RequestID string
+}
