@@ -133,7 +133,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.cfg.Credentials = chain
 	s.services = map[string]service{"sqs": s.sqs, "sns": s.sns, "iam": iamSvc, "sts": stsSvc}
-	s.metrics = newMetrics(s.sqs)
+	s.metrics = newMetrics(s.sqs, s.sns)
 	s.iam = iamSvc
 	if cfg.Startup != nil {
 		if err := s.applyStartup(cfg.Startup); err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/ferry-emulator/ferry/sns"
 	"github.com/ferry-emulator/ferry/sqs"
 )
 
@@ -33,7 +34,7 @@ type actionMetrics struct {
 	latency prometheus.Observer
 }
 
-func newMetrics(sqsService *sqs.Service) *metrics {
+func newMetrics(sqsService *sqs.Service, snsService *sns.Service) *metrics {
 	m := &metrics{
 		registry: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -57,7 +58,7 @@ func newMetrics(sqsService *sqs.Service) *metrics {
 	}
 	m.registry.MustRegister(m.requests, m.latency, m.decisions,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		queueCollector{sqsService})
+		queueCollector{sqsService}, topicCollector{snsService})
 	return m
 }
 
@@ -117,6 +118,26 @@ func (c queueCollector) Collect(ch chan<- prometheus.Metric) {
 			n     int
 		}{{"visible", q.Visible}, {"in_flight", q.InFlight}, {"delayed", q.Delayed}} {
 			ch <- prometheus.MustNewConstMetric(queueDepth, prometheus.GaugeValue, float64(s.n), q.Account, q.Region, q.Name, s.state)
+		}
+	}
+}
+
+// topicCollector reports what became of each topic's messages when scraped.
+type topicCollector struct{ sns *sns.Service }
+
+var topicMessages = prometheus.NewDesc("ferry_sns_messages_total",
+	"SNS messages by topic and outcome: published, and per subscriber delivered, failed (every failed HTTP/S attempt) or filtered_out.",
+	[]string{"account", "region", "topic", "outcome"}, nil)
+
+func (c topicCollector) Describe(ch chan<- *prometheus.Desc) { ch <- topicMessages }
+
+func (c topicCollector) Collect(ch chan<- prometheus.Metric) {
+	for _, t := range c.sns.Topics() {
+		for _, o := range []struct {
+			outcome string
+			n       int64
+		}{{"published", t.Published}, {"delivered", t.Delivered}, {"failed", t.Failed}, {"filtered_out", t.FilteredOut}} {
+			ch <- prometheus.MustNewConstMetric(topicMessages, prometheus.CounterValue, float64(o.n), t.Account, t.Region, t.Name, o.outcome)
 		}
 	}
 }

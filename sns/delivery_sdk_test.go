@@ -1,6 +1,9 @@
 package sns_test
 
 import (
+	"io"
+	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -298,4 +301,38 @@ func TestFIFOTopicKeepsGroupOrderAndDeduplicates(t *testing.T) {
 	std := createTopic(t, c, "standard", nil)
 	_, err = c.Subscribe(ctxT(t), &sns.SubscribeInput{TopicArn: aws.String(std), Protocol: aws.String("sqs"), Endpoint: aws.String(dst.arn)})
 	wantError(t, err, "InvalidParameter", "FIFO SQS Queues can not be subscribed to standard SNS topics")
+}
+
+// /_ferry/metrics accounts for every message: published, and per
+// subscriber delivered, failed or filtered out.
+func TestMetricsAccountForEveryDelivery(t *testing.T) {
+	srv := startFerry(t)
+	c, q := snsFor(srv, "test"), sqsFor(srv, "test")
+	topic := createTopic(t, c, "counted", nil)
+	ok := createQueue(t, q, "allowed", nil)
+	allowTopic(t, q, ok, topic)
+	denied := createQueue(t, q, "denied", nil)
+	picky := createQueue(t, q, "picky", nil)
+	allowTopic(t, q, picky, topic)
+	subscribeQueue(t, c, topic, ok, nil)
+	subscribeQueue(t, c, topic, denied, nil)
+	subscribeQueue(t, c, topic, picky, map[string]string{"FilterPolicy": `{"wanted":["yes"]}`})
+	for range 3 {
+		c.Publish(ctxT(t), &sns.PublishInput{TopicArn: aws.String(topic), Message: aws.String("m")})
+	}
+	if err := srv.Flush(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get(srv.URL() + "/_ferry/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for outcome, n := range map[string]int{"published": 3, "delivered": 3, "failed": 3, "filtered_out": 3} {
+		want := `ferry_sns_messages_total{account="000000000000",outcome="` + outcome + `",region="us-east-1",topic="counted"} ` + strconv.Itoa(n)
+		if !strings.Contains(string(b), want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
 }

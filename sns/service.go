@@ -193,8 +193,12 @@ func (s *Service) topicsIn(account, regionName string) []*Topic {
 		}
 	}
 	s.mu.RUnlock()
-	sort.Slice(ts, func(i, j int) bool { return ts[i].ARN < ts[j].ARN })
+	sortByARN(ts)
 	return ts
+}
+
+func sortByARN(ts []*Topic) {
+	sort.Slice(ts, func(i, j int) bool { return ts[i].ARN < ts[j].ARN })
 }
 
 // hostFor is the host for URLs a request's effects hand out.
