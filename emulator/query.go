@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/xml"
 	"net/http"
@@ -243,6 +244,23 @@ func setScalar(v reflect.Value, key, s string) error {
 	return nil
 }
 
+// xmlEncoder is an encoder with the buffer it writes to, pooled: making
+// an xml.Encoder allocates a 4 KiB bufio.Writer, too much for every
+// response. A complete EncodeElement leaves the encoder with no open
+// element, ready for the next.
+type xmlEncoder struct {
+	buf bytes.Buffer
+	enc *xml.Encoder
+}
+
+func newXMLEncoder() *xmlEncoder {
+	x := &xmlEncoder{}
+	x.enc = xml.NewEncoder(&x.buf)
+	return x
+}
+
+var xmlEncoders = sync.Pool{New: func() any { return newXMLEncoder() }}
+
 // queryCodec renders query protocol results and errors as XML.
 type queryCodec struct{}
 
@@ -257,9 +275,17 @@ func (queryCodec) writeResult(w http.ResponseWriter, svc *api.Service, req *api.
 	buf.Write(xmlHeader)
 	buf.WriteString("<" + req.Action + `Response xmlns="` + svc.XMLNamespace + `">`)
 	if out != nil {
-		enc := xml.NewEncoder(buf)
-		if err := enc.EncodeElement(out, xml.StartElement{Name: xml.Name{Local: req.Action + "Result"}}); err != nil {
+		x := xmlEncoders.Get().(*xmlEncoder)
+		if err := x.enc.EncodeElement(out, xml.StartElement{Name: xml.Name{Local: req.Action + "Result"}}); err != nil {
 			req.Log.Error("encoding XML result", "err", err)
+			x = newXMLEncoder() // an encoder that failed midway may hold a partial element
+		} else {
+			x.enc.Flush()
+			buf.Write(x.buf.Bytes())
+		}
+		x.buf.Reset()
+		if x.buf.Cap() <= 1<<20 {
+			xmlEncoders.Put(x)
 		}
 	}
 	buf.WriteString("<ResponseMetadata><RequestId>" + req.ID + "</RequestId></ResponseMetadata></" + req.Action + "Response>")

@@ -200,7 +200,7 @@ func (s *Service) sendConfirmation(ctx context.Context, kind string, sub *Subscr
 	}
 	switch sub.Protocol {
 	case "sqs":
-		s.sendToQueue(context.WithoutCancel(ctx), sub.Topic, sub.Endpoint, doc, nil, "", "", requestID)
+		s.sendToQueue(context.WithoutCancel(ctx), sub.Topic, sub.queue, doc, nil, "", "", requestID)
 	case "http", "https":
 		s.deliver.goHTTP(func(ctx context.Context) { s.postConfirmation(ctx, kind, sub, doc) })
 	}
@@ -237,7 +237,7 @@ func (s *Service) deliverSQS(ctx context.Context, m *message, sub *Subscription,
 	if t.FIFO && strings.HasSuffix(sub.Endpoint, ".fifo") {
 		group, dedup = m.groupID, m.dedupID
 	}
-	if err := s.sendToQueue(ctx, t, sub.Endpoint, body, attrs, group, dedup, m.requestID); err != nil {
+	if err := s.sendToQueue(ctx, t, sub.queue, body, attrs, group, dedup, m.requestID); err != nil {
 		t.stats.Failed.Add(1)
 		s.toDeadLetter(ctx, m, sub, cfg, body, attrs)
 		return
@@ -245,19 +245,29 @@ func (s *Service) deliverSQS(ctx context.Context, m *message, sub *Subscription,
 	t.stats.Delivered.Add(1)
 }
 
+// queueRef is a queue as deliveries address it, worked out once.
+type queueRef struct{ arn, url, region string }
+
+func queueRefOf(arn string) queueRef {
+	a, ok := parseARN(arn)
+	if !ok {
+		return queueRef{arn: arn}
+	}
+	return queueRef{arn: arn, url: queueURLFromARN(a), region: a.region}
+}
+
 // sendToQueue is sqs:SendMessage as sns.amazonaws.com on behalf of a topic.
-func (s *Service) sendToQueue(ctx context.Context, t *Topic, queueARN, body string, attrs map[string]sqs.MessageAttributeValue, group, dedup, requestID string) error {
-	a, ok := parseARN(queueARN)
-	if !ok || s.invoker == nil {
+func (s *Service) sendToQueue(ctx context.Context, t *Topic, q queueRef, body string, attrs map[string]sqs.MessageAttributeValue, group, dedup, requestID string) error {
+	if q.url == "" || s.invoker == nil {
 		return errInvalidParameter("SQS endpoint ARN")
 	}
-	in := &sqs.SendMessageInput{QueueURL: queueURLFromARN(a), MessageBody: &body, MessageAttributes: attrs}
+	in := &sqs.SendMessageInput{QueueURL: q.url, MessageBody: &body, MessageAttributes: attrs}
 	if group != "" {
 		in.MessageGroupID, in.MessageDeduplicationID = &group, &dedup
 	}
 	_, err := s.invoker.Invoke(ctx, &api.Call{
-		Service: "sqs", Action: "SendMessage", Region: a.region, Principal: snsPrincipal, Input: in,
-		SourceARN: t.ARN, SourceAccount: t.Account, Resource: queueARN, RequestID: requestID,
+		Service: "sqs", Action: "SendMessage", Region: q.region, Principal: snsPrincipal, Input: in,
+		SourceARN: t.ARN, SourceAccount: t.Account, Resource: q.arn, RequestID: requestID,
 	})
 	return err
 }
@@ -267,7 +277,7 @@ func (s *Service) sendToQueue(ctx context.Context, t *Topic, queueARN, body stri
 // (the invoker has recorded why).
 // https://docs.aws.amazon.com/sns/latest/dg/sns-dead-letter-queues.html
 func (s *Service) toDeadLetter(ctx context.Context, m *message, sub *Subscription, cfg *subConfig, body string, attrs map[string]sqs.MessageAttributeValue) {
-	if cfg.dlq == "" {
+	if cfg.dlq.arn == "" {
 		return
 	}
 	group, dedup := "", ""
@@ -278,7 +288,7 @@ func (s *Service) toDeadLetter(ctx context.Context, m *message, sub *Subscriptio
 		attrs = nil
 	}
 	if err := s.sendToQueue(ctx, m.topic, cfg.dlq, body, attrs, group, dedup, m.requestID); err != nil {
-		s.log.Warn("dead-letter delivery failed", "subscription", sub.ARN, "queue", cfg.dlq)
+		s.log.Warn("dead-letter delivery failed", "subscription", sub.ARN, "queue", cfg.dlq.arn)
 	}
 }
 

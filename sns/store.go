@@ -151,6 +151,9 @@ func (s *Service) restore() error {
 			tok: rec.Token, tokenIssued: rec.TokenIssued, authOnUnsubscribe: rec.AuthOnUnsubscribe,
 			confirmedAuthenticated: rec.ConfirmedAuthenticated,
 		}
+		if sub.Protocol == "sqs" {
+			sub.queue = queueRefOf(sub.Endpoint)
+		}
 		sub.cfg.Store(&subConfig{pending: rec.Pending})
 		for _, k := range attributeOrder(rec.Attributes) {
 			if err := sub.setAttribute(k, rec.Attributes[k]); err != nil {

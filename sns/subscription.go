@@ -24,6 +24,7 @@ type Subscription struct {
 	Principal                      string // who subscribed (SubscriptionPrincipal)
 	Topic                          *Topic
 	Created                        time.Time
+	queue                          queueRef // the endpoint of an sqs subscription
 
 	mu                     sync.Mutex
 	attrs                  map[string]string // as set
@@ -42,7 +43,7 @@ type subConfig struct {
 	pending  bool
 	raw      bool
 	filter   *filter.Policy
-	dlq      string // RedrivePolicy's deadLetterTargetArn
+	dlq      queueRef // RedrivePolicy's deadLetterTargetArn
 	delivery *deliverypolicy.Subscription
 }
 
@@ -134,6 +135,9 @@ func (s *Service) subscribe(ctx context.Context, req *api.Request, in *subscribe
 	sub := &Subscription{
 		ARN: t.ARN + ":" + newUUID(), Owner: req.Account, Protocol: in.Protocol, Endpoint: in.Endpoint,
 		Principal: req.Principal.ARN, Topic: t, Created: s.now(), attrs: map[string]string{},
+	}
+	if in.Protocol == "sqs" {
+		sub.queue = queueRefOf(in.Endpoint)
 	}
 	// The owner of a queue subscribing it needs no confirmation; anyone
 	// else's subscription, and every HTTP/S one, waits for it.
@@ -484,7 +488,10 @@ func (sub *Subscription) setAttribute(name, value string) *api.Error {
 		if err != nil {
 			return err
 		}
-		cfg.dlq = dlq
+		cfg.dlq = queueRef{}
+		if dlq != "" {
+			cfg.dlq = queueRefOf(dlq)
+		}
 		set()
 	case "DeliveryPolicy":
 		if sub.Protocol != "http" && sub.Protocol != "https" {
