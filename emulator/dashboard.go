@@ -41,8 +41,52 @@ type stateQueue struct {
 	Policy   string `json:"policy,omitempty"`
 }
 
-// serveState answers /_ferry/state: every account's queues and identities
-// with their policies.
+// stateTopic is a topic as /_ferry/state shows it.
+type stateTopic struct {
+	Account       string              `json:"account"`
+	Region        string              `json:"region"`
+	Name          string              `json:"name"`
+	ARN           string              `json:"arn"`
+	FIFO          bool                `json:"fifo"`
+	Published     int64               `json:"published"`
+	Delivered     int64               `json:"delivered"`
+	Failed        int64               `json:"failed"`
+	FilteredOut   int64               `json:"filteredOut"`
+	Policy        string              `json:"policy"`
+	Subscriptions []stateSubscription `json:"subscriptions"`
+}
+
+type stateSubscription struct {
+	ARN          string `json:"arn"`
+	Owner        string `json:"owner"`
+	Protocol     string `json:"protocol"`
+	Endpoint     string `json:"endpoint"`
+	Pending      bool   `json:"pending"`
+	Raw          bool   `json:"raw"`
+	FilterPolicy string `json:"filterPolicy,omitempty"`
+	Delivered    int64  `json:"delivered"`
+	Failed       int64  `json:"failed"`
+	LastError    string `json:"lastError,omitempty"`
+}
+
+func (s *Server) stateTopics() []stateTopic {
+	topics := []stateTopic{}
+	for _, t := range s.sns.Topics() {
+		st := stateTopic{Account: t.Account, Region: t.Region, Name: t.Name, ARN: t.ARN, FIFO: t.FIFO,
+			Published: t.Published, Delivered: t.Delivered, Failed: t.Failed, FilteredOut: t.FilteredOut,
+			Policy: t.Policy, Subscriptions: []stateSubscription{}}
+		for _, sub := range t.Subscriptions {
+			st.Subscriptions = append(st.Subscriptions, stateSubscription{ARN: sub.ARN, Owner: sub.Owner,
+				Protocol: sub.Protocol, Endpoint: sub.Endpoint, Pending: sub.Pending, Raw: sub.Raw,
+				FilterPolicy: sub.FilterPolicy, Delivered: sub.Delivered, Failed: sub.Failed, LastError: sub.LastError})
+		}
+		topics = append(topics, st)
+	}
+	return topics
+}
+
+// serveState answers /_ferry/state: every account's queues, topics and
+// identities with their policies.
 func (s *Server) serveState(w http.ResponseWriter, r *http.Request) {
 	queues := []stateQueue{}
 	for _, q := range s.sqs.Depths() {
@@ -65,5 +109,5 @@ func (s *Server) serveState(w http.ResponseWriter, r *http.Request) {
 	if identities == nil {
 		identities = []iam.Identity{}
 	}
-	writeAdminJSON(w, http.StatusOK, map[string]any{"queues": queues, "identities": identities})
+	writeAdminJSON(w, http.StatusOK, map[string]any{"queues": queues, "topics": s.stateTopics(), "identities": identities})
 }

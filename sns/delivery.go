@@ -219,6 +219,7 @@ func (s *Service) deliverSQS(ctx context.Context, m *message, sub *Subscription,
 		if m.byProtocol == nil && len(m.attrs) > 0 {
 			if len(m.attrs) > maxRawAttributes {
 				t.stats.Failed.Add(1)
+				sub.outcome(errInvalidParameter("a raw delivery into SQS carries at most 10 message attributes"))
 				s.toDeadLetter(ctx, m, sub, cfg, body, nil)
 				return
 			}
@@ -237,7 +238,9 @@ func (s *Service) deliverSQS(ctx context.Context, m *message, sub *Subscription,
 	if t.FIFO && strings.HasSuffix(sub.Endpoint, ".fifo") {
 		group, dedup = m.groupID, m.dedupID
 	}
-	if err := s.sendToQueue(ctx, t, sub.queue, body, attrs, group, dedup, m.requestID); err != nil {
+	err := s.sendToQueue(ctx, t, sub.queue, body, attrs, group, dedup, m.requestID)
+	sub.outcome(err)
+	if err != nil {
 		t.stats.Failed.Add(1)
 		s.toDeadLetter(ctx, m, sub, cfg, body, attrs)
 		return

@@ -2,6 +2,7 @@ package sns
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -56,6 +57,7 @@ func (s *Service) deliverHTTP(ctx context.Context, m *message, sub *Subscription
 	}
 	if s.post(ctx, sub, pol, headers, body) {
 		t.stats.Delivered.Add(1)
+		sub.outcome(nil)
 		return
 	}
 	if ctx.Err() != nil {
@@ -96,6 +98,11 @@ func (s *Service) post(ctx context.Context, sub *Subscription, pol deliverypolic
 		}
 		if headers["x-amz-sns-message-type"] == "Notification" {
 			sub.Topic.stats.Failed.Add(1)
+			if err != nil {
+				sub.outcome(err)
+			} else {
+				sub.outcome(fmt.Errorf("the endpoint answered %d", status))
+			}
 		}
 		s.log.Debug("http delivery failed", "subscription", sub.ARN, "status", status, "attempt", attempt+1)
 		if err == nil && status >= 400 && status < 500 {

@@ -18,6 +18,10 @@ type SubscriptionState struct {
 	ARN, Owner, Protocol, Endpoint string
 	Pending, Raw                   bool
 	FilterPolicy                   string
+	// Delivered and Failed count deliveries to the endpoint; LastError is
+	// why the latest failure failed.
+	Delivered, Failed int64
+	LastError         string
 }
 
 // Topics reports every topic, sorted by ARN.
@@ -45,8 +49,12 @@ func (s *Service) Topics() []TopicState {
 			sub.mu.Lock()
 			fp := sub.attrs["FilterPolicy"]
 			sub.mu.Unlock()
-			st.Subscriptions = append(st.Subscriptions, SubscriptionState{ARN: sub.ARN, Owner: sub.Owner,
-				Protocol: sub.Protocol, Endpoint: sub.Endpoint, Pending: cfg.pending, Raw: cfg.raw, FilterPolicy: fp})
+			ss := SubscriptionState{ARN: sub.ARN, Owner: sub.Owner, Protocol: sub.Protocol, Endpoint: sub.Endpoint,
+				Pending: cfg.pending, Raw: cfg.raw, FilterPolicy: fp, Delivered: sub.delivered.Load(), Failed: sub.failed.Load()}
+			if e := sub.lastError.Load(); e != nil {
+				ss.LastError = *e
+			}
+			st.Subscriptions = append(st.Subscriptions, ss)
 		}
 		out = append(out, st)
 	}

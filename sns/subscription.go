@@ -36,6 +36,21 @@ type Subscription struct {
 
 	// cfg is what delivery reads, replaced whole on every change.
 	cfg atomic.Pointer[subConfig]
+
+	// What became of deliveries to this endpoint, for the dashboard.
+	delivered, failed atomic.Int64
+	lastError         atomic.Pointer[string]
+}
+
+// outcome records one delivery's result.
+func (sub *Subscription) outcome(err error) {
+	if err == nil {
+		sub.delivered.Add(1)
+		return
+	}
+	sub.failed.Add(1)
+	msg := err.Error()
+	sub.lastError.Store(&msg)
 }
 
 // subConfig is a subscription's delivery settings at one moment.
