@@ -38,6 +38,7 @@ stop_ferry
 echo "== SDK latency: 8 publishers, 5 subscribers"
 start_ferry
 "$out/snsload" --publishers 8 --subscribers 5 --messages 4000 --raw=true latency
+"$out/snsload" --publishers 8 --subscribers 5 --messages 4000 --rate 0 --raw=true latency
 "$out/snsload" --publishers 8 --subscribers 5 --messages 2000 --raw=false latency
 stop_ferry
 

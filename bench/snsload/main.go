@@ -50,6 +50,7 @@ func main() {
 	publishers := flag.Int("publishers", 8, "latency: concurrent publishers")
 	messages := flag.Int("messages", 4000, "latency: messages to publish; publish: per subscriber count")
 	raw := flag.Bool("raw", true, "latency: raw message delivery (false: signed envelopes)")
+	rate := flag.Int("rate", 100, "latency: publishes per second per publisher (0: as fast as possible)")
 	flag.Parse()
 	ctx := context.Background()
 	switch flag.Arg(0) {
@@ -58,7 +59,7 @@ func main() {
 	case "account":
 		account(ctx, *subscribers)
 	case "latency":
-		latency(ctx, *publishers, *subscribers, *messages, *raw)
+		latency(ctx, *publishers, *subscribers, *messages, *raw, *rate)
 	case "publish":
 		publishLatency(ctx, *messages)
 	default:
@@ -205,8 +206,8 @@ func percentile(d []time.Duration, p float64) time.Duration {
 // receivable in every queue. Receivers long-poll all the while and note
 // when each message arrives; a message's latency is its last arrival
 // minus its publish response (0 when it arrived before the response did).
-func latency(ctx context.Context, publishers, n, messages int, raw bool) {
-	topic, urls := fanout(ctx, "latency", n, raw)
+func latency(ctx context.Context, publishers, n, messages int, raw bool, rate int) {
+	topic, urls := fanout(ctx, fmt.Sprintf("latency-raw-%v", raw), n, raw)
 	sc, qc := snsClient(), sqsClient()
 	var mu sync.Mutex
 	published := map[string]time.Time{}
@@ -256,7 +257,16 @@ func latency(ctx context.Context, publishers, n, messages int, raw bool) {
 		pw.Add(1)
 		go func() {
 			defer pw.Done()
+			var tick <-chan time.Time
+			if rate > 0 {
+				t := time.NewTicker(time.Second / time.Duration(rate))
+				defer t.Stop()
+				tick = t.C
+			}
 			for i := range next {
+				if tick != nil {
+					<-tick
+				}
 				body := fmt.Sprintf("message-%06d", i)
 				if _, err := sc.Publish(ctx, &sns.PublishInput{TopicArn: aws.String(topic), Message: aws.String(body)}); err != nil {
 					log.Fatalf("publish: %v", err)
@@ -307,8 +317,8 @@ func latency(ctx context.Context, publishers, n, messages int, raw bool) {
 		}
 		lat = append(lat, max(0, last.Sub(at)))
 	}
-	fmt.Printf("%d publishers, %d subscribers, raw=%v: %d messages, %d deliveries missing, %d duplicated; publish response → receivable in every queue: p50 %v, p99 %v\n",
-		publishers, n, raw, messages, missing, dup, percentile(lat, 0.5).Round(10*time.Microsecond), percentile(lat, 0.99).Round(10*time.Microsecond))
+	fmt.Printf("%d publishers at %d/s each, %d subscribers, raw=%v: %d messages, %d deliveries missing, %d duplicated; publish response → receivable in every queue: p50 %v, p99 %v\n",
+		publishers, rate, n, raw, messages, missing, dup, percentile(lat, 0.5).Round(10*time.Microsecond), percentile(lat, 0.99).Round(10*time.Microsecond))
 	if missing > 0 || dup > 0 {
 		os.Exit(1)
 	}
