@@ -9,6 +9,7 @@ import (
 	"os"
 	"sort"
 	"strconv"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -17,7 +18,8 @@ import (
 
 // StartupConfig is what --config sets up before ferry serves: accounts with
 // their IAM users (with fixed access keys, so a compose file can hand them
-// to services), roles, and SQS queues. It is read from YAML or JSON and
+// to services), roles, SQS queues, and SNS topics with their subscriptions.
+// It is read from YAML or JSON and
 // applied idempotently: what exists already is brought in line, nothing is
 // duplicated.
 type StartupConfig struct {
@@ -29,6 +31,7 @@ type AccountConfig struct {
 	Users  []UserConfig  `yaml:"users"`
 	Roles  []RoleConfig  `yaml:"roles"`
 	Queues []QueueConfig `yaml:"queues"`
+	Topics []TopicConfig `yaml:"topics"`
 }
 
 // UserConfig is an IAM user. Policies are inline policies by name, each a
@@ -62,6 +65,26 @@ type QueueConfig struct {
 	Region     string            `yaml:"region"` // default us-east-1
 	Attributes map[string]any    `yaml:"attributes"`
 	Tags       map[string]string `yaml:"tags"`
+}
+
+// TopicConfig is an SNS topic (a FIFO topic's name ends in .fifo and has
+// the attribute FifoTopic: true) and its subscriptions.
+type TopicConfig struct {
+	Name          string               `yaml:"name"`
+	Region        string               `yaml:"region"` // default us-east-1
+	Attributes    map[string]any       `yaml:"attributes"`
+	Tags          map[string]string    `yaml:"tags"`
+	Subscriptions []SubscriptionConfig `yaml:"subscriptions"`
+}
+
+// SubscriptionConfig subscribes an endpoint to its topic. A queue is
+// subscribed by its owner's root, so it needs no confirmation (the
+// configuration speaks for every account in it); an HTTP/S endpoint gets
+// its SubscriptionConfirmation, as from any Subscribe.
+type SubscriptionConfig struct {
+	Protocol   string         `yaml:"protocol"` // sqs, http or https
+	Endpoint   string         `yaml:"endpoint"` // a queue ARN or a URL
+	Attributes map[string]any `yaml:"attributes"`
 }
 
 // ConfigError is a start-up configuration that could not be applied; it
@@ -118,8 +141,109 @@ func (s *Server) applyStartup(c *StartupConfig) error {
 				return fmt.Errorf("%s.queues[%d] (%s): %w", at, i, q.Name, err)
 			}
 		}
+		for i, t := range a.Topics {
+			if err := s.applyTopic(id, t); err != nil {
+				return fmt.Errorf("%s.topics[%d] (%s): %w", at, i, t.Name, err)
+			}
+		}
 	}
 	return nil
+}
+
+func (s *Server) applyTopic(account string, t TopicConfig) error {
+	region := t.Region
+	if region == "" {
+		region = "us-east-1"
+	}
+	attrs, err := attributeTexts(t.Attributes)
+	if err != nil {
+		return err
+	}
+	v := url.Values{"Name": {t.Name}}
+	i := 1
+	for _, name := range sortedNames(t.Attributes) {
+		v.Set(fmt.Sprintf("Attributes.entry.%d.key", i), name)
+		v.Set(fmt.Sprintf("Attributes.entry.%d.value", i), attrs[name])
+		i++
+	}
+	err = s.invokeQuery("sns", "CreateTopic", account, region, v)
+	arn := "arn:aws:sns:" + region + ":" + account + ":" + t.Name
+	if err != nil {
+		if !isCode(err, "InvalidParameter") || !strings.Contains(err.Error(), "already exists") {
+			return err
+		}
+		// The topic exists with other settings (from an earlier start):
+		// bring them in line.
+		for _, name := range sortedNames(t.Attributes) {
+			if name == "FifoTopic" {
+				continue
+			}
+			if err := s.invokeQuery("sns", "SetTopicAttributes", account, region, url.Values{"TopicArn": {arn},
+				"AttributeName": {name}, "AttributeValue": {attrs[name]}}); err != nil {
+				return fmt.Errorf("attributes.%s: %w", name, err)
+			}
+		}
+	}
+	if len(t.Tags) > 0 {
+		tv := url.Values{"ResourceArn": {arn}}
+		i := 1
+		for k, val := range t.Tags {
+			tv.Set(fmt.Sprintf("Tags.member.%d.Key", i), k)
+			tv.Set(fmt.Sprintf("Tags.member.%d.Value", i), val)
+			i++
+		}
+		if err := s.invokeQuery("sns", "TagResource", account, region, tv); err != nil {
+			return fmt.Errorf("tags: %w", err)
+		}
+	}
+	for i, sub := range t.Subscriptions {
+		if err := s.applySubscription(account, region, arn, sub); err != nil {
+			return fmt.Errorf("subscriptions[%d] (%s): %w", i, sub.Endpoint, err)
+		}
+	}
+	return nil
+}
+
+func (s *Server) applySubscription(account, region, topic string, sub SubscriptionConfig) error {
+	attrs, err := attributeTexts(sub.Attributes)
+	if err != nil {
+		return err
+	}
+	// A queue is subscribed by its owner, who needs no confirmation.
+	subscriber := account
+	if parts := strings.SplitN(sub.Endpoint, ":", 6); sub.Protocol == "sqs" && len(parts) == 6 && isAccountID(parts[4]) {
+		subscriber = parts[4]
+	}
+	if existing := s.sns.FindSubscription(topic, sub.Protocol, sub.Endpoint); existing != "" {
+		for _, name := range sortedNames(sub.Attributes) {
+			if err := s.invokeQuery("sns", "SetSubscriptionAttributes", subscriber, region, url.Values{"SubscriptionArn": {existing},
+				"AttributeName": {name}, "AttributeValue": {attrs[name]}}); err != nil {
+				return fmt.Errorf("attributes.%s: %w", name, err)
+			}
+		}
+		return nil
+	}
+	v := url.Values{"TopicArn": {topic}, "Protocol": {sub.Protocol}, "Endpoint": {sub.Endpoint}}
+	i := 1
+	for _, name := range sortedNames(sub.Attributes) {
+		v.Set(fmt.Sprintf("Attributes.entry.%d.key", i), name)
+		v.Set(fmt.Sprintf("Attributes.entry.%d.value", i), attrs[name])
+		i++
+	}
+	return s.invokeQuery("sns", "Subscribe", subscriber, region, v)
+}
+
+// attributeTexts renders a configuration's attribute values.
+func attributeTexts(in map[string]any) (map[string]string, error) {
+	out := make(map[string]string, len(in))
+	for name, v := range in {
+		text, err := attributeText(v)
+		if err != nil {
+			return nil, fmt.Errorf("attributes.%s: %w", name, err)
+		}
+		out[name] = text
+	}
+	return out, nil
 }
 
 func (s *Server) applyUser(account string, u UserConfig) error {

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 )
@@ -51,6 +52,25 @@ accounts:
       - name: events.fifo
         region: eu-west-1
         attributes: {FifoQueue: true, ContentBasedDeduplication: true}
+    topics:
+      - name: patient-records
+        attributes: {DisplayName: Patient records}
+        tags: {team: care}
+        subscriptions:
+          - protocol: sqs
+            endpoint: arn:aws:sqs:us-east-1:222222222222:billing
+            attributes: {RawMessageDelivery: true}
+  "222222222222":
+    queues:
+      - name: billing
+        attributes:
+          Policy:
+            Statement:
+              - Effect: Allow
+                Principal: {Service: sns.amazonaws.com}
+                Action: sqs:SendMessage
+                Resource: arn:aws:sqs:us-east-1:222222222222:billing
+                Condition: {ArnEquals: {aws:SourceArn: arn:aws:sns:us-east-1:111111111111:patient-records}}
 `
 
 func writeConfig(t *testing.T, text string) string {
@@ -102,6 +122,21 @@ func TestStartupConfig(t *testing.T) {
 		t.Fatalf("role: %v %v", role, err)
 	}
 
+	// The topic fans out into the other account's queue, subscribed by that
+	// queue's owner and so confirmed.
+	nc := sns.New(sns.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL()),
+		Credentials: credentials.NewStaticCredentialsProvider("111111111111", "test", "")})
+	topic := "arn:aws:sns:us-east-1:111111111111:patient-records"
+	if _, err := nc.Publish(ctx, &sns.PublishInput{TopicArn: aws.String(topic), Message: aws.String("record")}); err != nil {
+		t.Fatal(err)
+	}
+	billing := sqsClient(srv, "222222222222", "test")
+	burl := "http://" + srv.Addr() + "/222222222222/billing"
+	got, err := billing.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: &burl, WaitTimeSeconds: 5})
+	if err != nil || len(got.Messages) != 1 || *got.Messages[0].Body != "record" {
+		t.Fatalf("delivery into the configured subscription: %+v %v", got, err)
+	}
+
 	// Applying again changes nothing and fails on nothing.
 	if err := srv.applyStartup(cfg); err != nil {
 		t.Fatalf("second application: %v", err)
@@ -115,6 +150,8 @@ func TestStartupConfigErrors(t *testing.T) {
 		{"bad queue name", "accounts:\n  \"111111111111\":\n    queues: [{name: \"no spaces\"}]\n", "accounts.111111111111.queues[0] (no spaces)"},
 		{"bad attribute", "accounts:\n  \"111111111111\":\n    queues: [{name: q, attributes: {VisibilityTimeout: 99999}}]\n", "InvalidAttributeValue"},
 		{"bad policy", "accounts:\n  \"111111111111\":\n    users: [{name: u, policies: {p: {Statement: [{Effect: Maybe}]}}}]\n", "accounts.111111111111.users[0] (u): policies.p: MalformedPolicyDocument"},
+		{"bad topic", "accounts:\n  \"111111111111\":\n    topics: [{name: \"a b\"}]\n", "accounts.111111111111.topics[0] (a b): InvalidParameter"},
+		{"bad subscription", "accounts:\n  \"111111111111\":\n    topics: [{name: t, subscriptions: [{protocol: email, endpoint: x@example.com}]}]\n", "topics[0] (t): subscriptions[0] (x@example.com)"},
 		{"bad key", "accounts:\n  \"111111111111\":\n    users: [{name: u, accessKeys: [{id: short, secret: s}]}]\n", "accessKeys[0]"},
 	}
 	for _, tc := range tests {

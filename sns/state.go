@@ -60,3 +60,18 @@ func (s *Service) Topics() []TopicState {
 	}
 	return out
 }
+
+// FindSubscription returns the ARN of a topic's subscription of an
+// endpoint, or "" if there is none.
+func (s *Service) FindSubscription(topicARN, protocol, endpoint string) string {
+	t := s.topicByARN(topicARN)
+	if t == nil {
+		return ""
+	}
+	for _, sub := range t.subscriptions() {
+		if sub.Protocol == protocol && sub.Endpoint == endpoint {
+			return sub.ARN
+		}
+	}
+	return ""
+}
