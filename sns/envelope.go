@@ -1,7 +1,6 @@
 package sns
 
 import (
-	"net/url"
 	"time"
 
 	"github.com/ferry-emulator/ferry/emulator/api"
@@ -63,8 +62,10 @@ func signatureVersion(t *Topic) string {
 	return "1"
 }
 
+// The URLs carry ARNs as they are, colons and all, as AWS's do: an ARN has
+// nothing a query string must escape.
 func unsubscribeURL(scheme, host, subARN string) string {
-	return scheme + "://" + host + "/?Action=Unsubscribe&SubscriptionArn=" + url.QueryEscape(subARN)
+	return scheme + "://" + host + "/?Action=Unsubscribe&SubscriptionArn=" + subARN
 }
 
 // notification is the envelope a subscriber gets for a message.
@@ -145,7 +146,7 @@ func (s *Service) confirmationDoc(kind string, sub *Subscription, token, scheme,
 	} else {
 		text = "You have chosen to deactivate subscription " + sub.ARN + ".\nTo cancel this operation and restore the subscription, visit the SubscribeURL included in this message."
 	}
-	subscribeURL := scheme + "://" + host + "/?Action=ConfirmSubscription&TopicArn=" + url.QueryEscape(t.ARN) + "&Token=" + token
+	subscribeURL := scheme + "://" + host + "/?Action=ConfirmSubscription&TopicArn=" + t.ARN + "&Token=" + token
 	version := signatureVersion(t)
 	sig, err := s.signer.sign(version, canonical([]field{
 		{"Message", text}, {"MessageId", id}, {"SubscribeURL", subscribeURL}, {"Timestamp", ts},

@@ -328,17 +328,19 @@ func (s *Service) unsubscribe(ctx context.Context, req *api.Request, in *subscri
 }
 
 // unsubscribeByURL is the UnsubscribeURL in every message: unsigned, unless
-// the subscriber confirmed with AuthenticateOnUnsubscribe.
+// the subscriber confirmed with AuthenticateOnUnsubscribe, or the endpoint
+// is a queue: "Amazon SQS queue subscriptions require authentication for
+// deletion" (API_Unsubscribe).
 func (s *Service) unsubscribeByURL(ctx context.Context, req *api.Request, in *subscriptionARNInput) (*struct{}, error) {
 	sub, err := s.findSubscription(in.SubscriptionArn)
 	if err != nil {
 		return nil, err
 	}
 	sub.mu.Lock()
-	auth := sub.authOnUnsubscribe
+	auth := sub.authOnUnsubscribe || sub.Protocol == "sqs"
 	sub.mu.Unlock()
 	if auth {
-		return nil, errAuthorization("This subscription requires authentication to unsubscribe.")
+		return nil, errAuthorization("This subscription requires authentication to unsubscribe: only its owner or the topic's owner may, with a signed request.")
 	}
 	return nil, s.cancel(ctx, req, sub)
 }
