@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/ferry-emulator/ferry/emulator/api"
 )
@@ -25,7 +26,12 @@ func (s *Server) Invoke(ctx context.Context, c *api.Call) (any, error) {
 	if action == nil {
 		return nil, fmt.Errorf("invoke: %s has no action %q", c.Service, c.Action)
 	}
-	req := &api.Request{
+	req := requests.Get().(*api.Request)
+	defer func() {
+		*req = api.Request{}
+		requests.Put(req)
+	}()
+	*req = api.Request{
 		ID:            c.RequestID,
 		Service:       svc.SigningName,
 		Action:        c.Action,
@@ -64,6 +70,10 @@ func (s *Server) Invoke(ctx context.Context, c *api.Call) (any, error) {
 	}
 	return out, nil
 }
+
+// requests recycles the requests of in-process calls: a fan-out makes one
+// per delivery, and none outlives its call (handlers copy what they keep).
+var requests = sync.Pool{New: func() any { return new(api.Request) }}
 
 // advertisedHost is the host for URLs made outside any request.
 func (s *Server) advertisedHost() string {

@@ -264,16 +264,31 @@ func (s *Service) sendToQueue(ctx context.Context, t *Topic, q queueRef, body st
 	if q.url == "" || s.invoker == nil {
 		return errInvalidParameter("SQS endpoint ARN")
 	}
-	in := &sqs.SendMessageInput{QueueURL: q.url, MessageBody: &body, MessageAttributes: attrs}
+	inv := invocations.Get().(*invocation)
+	inv.body, inv.group, inv.dedup = body, group, dedup
+	inv.in = sqs.SendMessageInput{QueueURL: q.url, MessageBody: &inv.body, MessageAttributes: attrs}
 	if group != "" {
-		in.MessageGroupID, in.MessageDeduplicationID = &group, &dedup
+		inv.in.MessageGroupID, inv.in.MessageDeduplicationID = &inv.group, &inv.dedup
 	}
-	_, err := s.invoker.Invoke(ctx, &api.Call{
-		Service: "sqs", Action: "SendMessage", Region: q.region, Principal: snsPrincipal, Input: in,
+	inv.call = api.Call{
+		Service: "sqs", Action: "SendMessage", Region: q.region, Principal: snsPrincipal, Input: &inv.in,
 		SourceARN: t.ARN, SourceAccount: t.Account, Resource: q.arn, RequestID: requestID,
-	})
+	}
+	_, err := s.invoker.Invoke(ctx, &inv.call)
+	*inv = invocation{}
+	invocations.Put(inv)
 	return err
 }
+
+// invocation is one delivery's call and input, recycled: a fan-out makes
+// one per subscriber, and the invoker keeps neither past the call.
+type invocation struct {
+	call               api.Call
+	in                 sqs.SendMessageInput
+	body, group, dedup string
+}
+
+var invocations = sync.Pool{New: func() any { return new(invocation) }}
 
 // toDeadLetter moves an undeliverable message to the subscription's
 // dead-letter queue, if it has one; otherwise it is dropped, as in AWS

@@ -240,8 +240,10 @@ func (s *Service) publish(ctx context.Context, req *api.Request, in *publishInpu
 func (s *Service) send(ctx context.Context, m *message) {
 	t := m.topic
 	t.stats.Published.Add(1)
+	subs := t.subscriptions()
 	if !t.FIFO {
-		s.deliver.publish(m, t.subscriptions())
+		s.presign(m, subs)
+		s.deliver.publish(m, subs)
 		return
 	}
 	t.fifoMu.Lock()
@@ -252,7 +254,28 @@ func (s *Service) send(ctx context.Context, m *message) {
 		m.id, m.seq = id, seq
 		return
 	}
-	s.deliver.now(ctx, m, t.subscriptions())
+	s.deliver.now(ctx, m, subs)
+}
+
+// presign signs a message for its enveloped subscribers before Publish
+// answers, in the request's own goroutine: signing is the costliest part
+// of a delivery, and done here it runs on every core the requests do,
+// and the message is ready to go the moment a worker takes it.
+func (s *Service) presign(m *message, subs []*Subscription) {
+	done := ""
+	for _, sub := range subs {
+		cfg := sub.config()
+		if cfg.pending || cfg.raw || sub.Protocol == done {
+			continue
+		}
+		if _, err := s.notification(m, sub); err != nil {
+			return // the delivery will report it
+		}
+		if m.byProtocol == nil {
+			return // one text for every protocol: one signature
+		}
+		done = sub.Protocol
+	}
 }
 
 func (s *Service) publishBatch(ctx context.Context, req *api.Request, in *publishBatchInput) (*publishBatchOutput, error) {

@@ -4,7 +4,8 @@ import "context"
 
 // Invoker runs one service's action on behalf of another, in process and
 // through the same authorization as an outside request (DESIGN §9): SNS
-// delivering into SQS, IoT rules acting on SQS and SNS.
+// delivering into SQS, IoT rules acting on SQS and SNS. Neither the call
+// nor its input is kept once Invoke returns, so callers may reuse them.
 type Invoker interface {
 	Invoke(ctx context.Context, c *Call) (any, error)
 }
