@@ -16,7 +16,7 @@ func FuzzServeSNS(f *testing.F) {
 	serveQuery(f, srv, "sqs", url.Values{"Action": {"SetQueueAttributes"}, "QueueUrl": {"http://127.0.0.1:4566/000000000000/fuzz"},
 		"Attribute.1.Name": {"Policy"}, "Attribute.1.Value": {`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*"}]}`}})
 	serveQuery(f, srv, "sns", url.Values{"Action": {"Subscribe"}, "TopicArn": {topic}, "Protocol": {"sqs"},
-		"Endpoint": {"arn:aws:sqs:us-east-1:000000000000:fuzz"},
+		"Endpoint":               {"arn:aws:sqs:us-east-1:000000000000:fuzz"},
 		"Attributes.entry.1.key": {"FilterPolicy"}, "Attributes.entry.1.value": {`{"a":[{"numeric":[">",1]}],"b":[{"prefix":"x"}]}`}})
 	t := url.QueryEscape(topic)
 	for _, s := range []string{
