@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the third-party clients that the conformance tests drive against
-# ferry: Debian's AWS CLI and boto3 (SQS over the query protocol), the AWS
-# SDK for JavaScript v3 pinned in conformance/js/package-lock.json (SQS over
-# AWS JSON), and Debian's Chromium, which renders the dashboard headless. Safe to run again: what is installed already is kept,
+# ferry: Debian's AWS CLI and boto3 (SQS and SNS over the query protocol), the
+# AWS SDK for JavaScript v3 pinned in conformance/js/package-lock.json (SQS
+# over AWS JSON, SNS over query), and Debian's Chromium, which renders the dashboard headless. Safe to run again: what is installed already is kept,
 # so a second run takes about a second.
 set -euo pipefail
 
