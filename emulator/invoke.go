@@ -71,8 +71,9 @@ func (s *Server) Invoke(ctx context.Context, c *api.Call) (any, error) {
 	return out, nil
 }
 
-// requests recycles the requests of in-process calls: a fan-out makes one
-// per delivery, and none outlives its call (handlers copy what they keep).
+// requests recycles request contexts, of HTTP requests and in-process calls
+// alike: a fan-out makes one per delivery, and none outlives its call
+// (handlers copy what they keep).
 var requests = sync.Pool{New: func() any { return new(api.Request) }}
 
 // advertisedHost is the host for URLs made outside any request.

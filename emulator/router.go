@@ -34,7 +34,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.inFlight.Add(1)
 	defer s.inFlight.Add(-1)
 	start := s.cfg.Clock()
-	req := &api.Request{
+	req := requests.Get().(*api.Request)
+	*req = api.Request{
 		ID:     newRequestID(),
 		Time:   start,
 		Host:   r.Host,
@@ -77,6 +78,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.log.Debug("request", "requestId", req.ID, "service", req.Service, "action", req.Action,
 				"account", req.Account, "status", status, "duration", took)
 		}
+		*req = api.Request{}
+		requests.Put(req)
 	}()
 
 	sig, sigErr := sigv4.Parse(r)

@@ -84,12 +84,12 @@ func (s *Service) sendMessageBatch(_ context.Context, req *api.Request, in *send
 			out.Failed = append(out.Failed, entryError(e.ID, perr))
 			continue
 		}
-		stored, _, serr := q.engine.Send(m, delay)
+		stored, _, serr := q.engine.Send(&m, delay)
 		if serr != nil {
 			out.Failed = append(out.Failed, entryError(e.ID, engineError(serr, "")))
 			continue
 		}
-		out.Successful = append(out.Successful, sendMessageBatchResultEntry{ID: e.ID, sendMessageOutput: sendResult(m, stored)})
+		out.Successful = append(out.Successful, sendMessageBatchResultEntry{ID: e.ID, sendMessageOutput: sendResult(&m, stored)})
 	}
 	return out, nil
 }

@@ -146,39 +146,39 @@ type outgoing struct {
 
 // prepare validates one message against the queue and builds what the state
 // machine stores.
-func (q *Queue) prepare(req *api.Request, o *outgoing) (*queue.Message, *time.Duration, *api.Error) {
+func (q *Queue) prepare(req *api.Request, o *outgoing) (queue.Message, *time.Duration, *api.Error) {
 	if o.body == nil {
-		return nil, nil, api.MissingParameter("MessageBody")
+		return queue.Message{}, nil, api.MissingParameter("MessageBody")
 	}
 	if *o.body == "" {
-		return nil, nil, api.InvalidParameterValue("The request must contain the parameter MessageBody.")
+		return queue.Message{}, nil, api.InvalidParameterValue("The request must contain the parameter MessageBody.")
 	}
 	if err := checkCharacters(*o.body); err != nil {
-		return nil, nil, err
+		return queue.Message{}, nil, err
 	}
 	attrSize, err := validateMessageAttributes(o.attrs)
 	if err != nil {
-		return nil, nil, err
+		return queue.Message{}, nil, err
 	}
 	if err := validateSystemAttributes(o.systemAttrs); err != nil {
-		return nil, nil, err
+		return queue.Message{}, nil, err
 	}
 	o.countedBytes = len(*o.body) + attrSize
 	if limit := q.maxMessageSize(); o.countedBytes > limit {
-		return nil, nil, api.InvalidParameterValue("One or more parameters are invalid. Reason: Message must be shorter than %d bytes.", limit)
+		return queue.Message{}, nil, api.InvalidParameterValue("One or more parameters are invalid. Reason: Message must be shorter than %d bytes.", limit)
 	}
 	var delay *time.Duration
 	if o.delay != nil {
 		if *o.delay < 0 || *o.delay > 900 {
-			return nil, nil, api.InvalidParameterValue("Value %d for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900.", *o.delay)
+			return queue.Message{}, nil, api.InvalidParameterValue("Value %d for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900.", *o.delay)
 		}
 		if q.FIFO {
-			return nil, nil, api.InvalidParameterValue("Value %d for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type.", *o.delay)
+			return queue.Message{}, nil, api.InvalidParameterValue("Value %d for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type.", *o.delay)
 		}
 		d := time.Duration(*o.delay) * time.Second
 		delay = &d
 	}
-	m := &queue.Message{
+	m := queue.Message{
 		Body:      *o.body,
 		MD5OfBody: md5Hex(*o.body),
 		SenderID:  req.Principal.UserID,
@@ -193,24 +193,24 @@ func (q *Queue) prepare(req *api.Request, o *outgoing) (*queue.Message, *time.Du
 	}
 	if o.groupID != nil {
 		if !validFIFOID(*o.groupID) {
-			return nil, nil, api.InvalidParameterValue("Value %s for parameter MessageGroupId is invalid. Reason: MessageGroupId can only include alphanumeric and punctuation characters. 1 to 128 in length.", *o.groupID)
+			return queue.Message{}, nil, api.InvalidParameterValue("Value %s for parameter MessageGroupId is invalid. Reason: MessageGroupId can only include alphanumeric and punctuation characters. 1 to 128 in length.", *o.groupID)
 		}
 		m.GroupID = *o.groupID
 	}
 	if q.FIFO {
 		if o.groupID == nil {
-			return nil, nil, api.MissingParameter("MessageGroupId")
+			return queue.Message{}, nil, api.MissingParameter("MessageGroupId")
 		}
 		if o.dedupID != nil {
 			if !validFIFOID(*o.dedupID) {
-				return nil, nil, api.InvalidParameterValue("Value %s for parameter MessageDeduplicationId is invalid. Reason: MessageDeduplicationId can only include alphanumeric and punctuation characters. 1 to 128 in length.", *o.dedupID)
+				return queue.Message{}, nil, api.InvalidParameterValue("Value %s for parameter MessageDeduplicationId is invalid. Reason: MessageDeduplicationId can only include alphanumeric and punctuation characters. 1 to 128 in length.", *o.dedupID)
 			}
 			m.DeduplicationID = *o.dedupID
 		} else if v, _ := q.attribute("ContentBasedDeduplication"); v != "true" {
-			return nil, nil, api.InvalidParameterValue("The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly")
+			return queue.Message{}, nil, api.InvalidParameterValue("The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly")
 		}
 	} else if o.dedupID != nil {
-		return nil, nil, api.InvalidParameterValue("Value %s for parameter MessageDeduplicationId is invalid. Reason: The request include parameter that is not valid for this queue type.", *o.dedupID)
+		return queue.Message{}, nil, api.InvalidParameterValue("Value %s for parameter MessageDeduplicationId is invalid. Reason: The request include parameter that is not valid for this queue type.", *o.dedupID)
 	}
 	return m, delay, nil
 }
@@ -295,11 +295,11 @@ func (s *Service) sendMessage(_ context.Context, req *api.Request, in *SendMessa
 	if perr != nil {
 		return nil, perr
 	}
-	stored, _, serr := q.engine.Send(m, delay)
+	stored, _, serr := q.engine.Send(&m, delay)
 	if serr != nil {
 		return nil, engineError(serr, "")
 	}
-	out := sendResult(m, stored)
+	out := sendResult(&m, stored)
 	return &out, nil
 }
 
