@@ -45,6 +45,7 @@ func (s *Server) Invoke(ctx context.Context, c *api.Call) (any, error) {
 		Log:           s.log,
 		SourceARN:     c.SourceARN,
 		SourceAccount: c.SourceAccount,
+		InProcess:     true,
 	}
 	if req.ID == "" {
 		req.ID = newRequestID()

@@ -39,6 +39,8 @@ type Bolt struct {
 type boltRequest struct {
 	writes []Write
 	err    chan error
+	once   sync.Once
+	result error
 }
 
 // BoltFile is the file name of the store in its directory.
@@ -163,6 +165,17 @@ func apply(tx *bolt.Tx, writes []Write) error {
 		if w.Bucket == string(metaBucket) {
 			return fmt.Errorf("persist: bucket %s is reserved", w.Bucket)
 		}
+		if w.Prefix {
+			if bk := tx.Bucket([]byte(w.Bucket)); bk != nil {
+				c := bk.Cursor()
+				for k, _ := c.Seek(w.Key); k != nil && hasPrefix(k, w.Key); k, _ = c.Seek(w.Key) {
+					if err := c.Delete(); err != nil {
+						return err
+					}
+				}
+			}
+			continue
+		}
 		if w.Value == nil {
 			if bk := tx.Bucket([]byte(w.Bucket)); bk != nil {
 				if err := bk.Delete(w.Key); err != nil {
@@ -183,16 +196,32 @@ func apply(tx *bolt.Tx, writes []Write) error {
 }
 
 func (b *Bolt) Update(writes ...Write) error {
+	return b.Submit(writes...).Wait()
+}
+
+// Submit queues writes for the next commit and returns without waiting;
+// commits take requests in the order they were submitted.
+func (b *Bolt) Submit(writes ...Write) Pending {
 	r := &boltRequest{writes: writes, err: make(chan error, 1)}
 	b.closeMu.RLock()
 	if b.closed {
 		b.closeMu.RUnlock()
-		return ErrClosed
+		return failed{ErrClosed}
 	}
 	b.requests <- r
 	b.closeMu.RUnlock()
-	return <-r.err
+	return r
 }
+
+// Wait returns the commit's outcome; it may be called more than once.
+func (r *boltRequest) Wait() error {
+	r.once.Do(func() { r.result = <-r.err })
+	return r.result
+}
+
+type failed struct{ err error }
+
+func (f failed) Wait() error { return f.err }
 
 func (b *Bolt) Get(bucket string, key []byte) ([]byte, bool, error) {
 	var out []byte

@@ -3,6 +3,7 @@ package persist
 import (
 	"bytes"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -25,6 +26,14 @@ func (m *Memory) Update(writes ...Write) error {
 	}
 	for _, w := range writes {
 		b := m.buckets[w.Bucket]
+		if w.Prefix {
+			for k := range b {
+				if strings.HasPrefix(k, string(w.Key)) {
+					delete(b, k)
+				}
+			}
+			continue
+		}
 		if w.Value == nil {
 			delete(b, string(w.Key))
 			continue

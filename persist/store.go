@@ -5,11 +5,13 @@ import (
 	"strings"
 )
 
-// Write is one change: Value nil deletes Key.
+// Write is one change: Value nil deletes Key; with Prefix, every key that
+// begins with Key.
 type Write struct {
 	Bucket string
 	Key    []byte
 	Value  []byte
+	Prefix bool
 }
 
 // Store is the contract every implementation keeps.
@@ -26,6 +28,23 @@ type Store interface {
 	Reset() error
 	// Close releases the store; later calls fail with ErrClosed.
 	Close() error
+}
+
+// Journal is what a durable store adds for state that changes at a high
+// rate (SQS messages): Submit queues writes without waiting and returns at
+// once; writes are committed in the order they were submitted, so a caller
+// that submits under its own lock gets its changes committed in the order
+// they happened, and waits (outside the lock) before acknowledging them.
+// The in-memory store does not implement it: what lives only in memory
+// needs no journal.
+type Journal interface {
+	Submit(writes ...Write) Pending
+}
+
+// Pending is a submitted batch of writes.
+type Pending interface {
+	// Wait returns once the writes are durable (or failed to be).
+	Wait() error
 }
 
 // ErrClosed is returned by a closed store.

@@ -66,6 +66,38 @@ func storeContract(t *testing.T, open func(t *testing.T) Store) {
 			t.Fatalf("scan error = %v", err)
 		}
 	})
+	t.Run("delete by prefix", func(t *testing.T) {
+		s := open(t)
+		keep := Key("111111111111", "us-east-1", "orders-dlq", "m1")
+		for _, k := range [][]byte{Key("111111111111", "us-east-1", "orders", "m1"), Key("111111111111", "us-east-1", "orders", "m2"), keep} {
+			s.Update(Write{Bucket: "m", Key: k, Value: []byte("x")})
+		}
+		if err := s.Update(Write{Bucket: "m", Key: Key("111111111111", "us-east-1", "orders", ""), Prefix: true}); err != nil {
+			t.Fatal(err)
+		}
+		var left [][]byte
+		s.Scan("m", nil, func(k, v []byte) error { left = append(left, bytes.Clone(k)); return nil })
+		if len(left) != 1 || !bytes.Equal(left[0], keep) {
+			t.Fatalf("left %q", left)
+		}
+	})
+	t.Run("submitted writes commit in order", func(t *testing.T) {
+		s := open(t)
+		j, ok := s.(Journal)
+		if !ok {
+			t.Skip("this store keeps no journal")
+		}
+		var last Pending
+		for i := range 200 {
+			last = j.Submit(Write{Bucket: "j", Key: []byte("k"), Value: []byte{byte(i)}})
+		}
+		if err := last.Wait(); err != nil {
+			t.Fatal(err)
+		}
+		if v, _, _ := s.Get("j", []byte("k")); len(v) != 1 || v[0] != 199 {
+			t.Fatalf("last write lost its place: %v", v)
+		}
+	})
 	t.Run("reset and close", func(t *testing.T) {
 		s := open(t)
 		s.Update(Write{Bucket: "b", Key: []byte("k"), Value: []byte("v")})

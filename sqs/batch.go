@@ -91,6 +91,9 @@ func (s *Service) sendMessageBatch(_ context.Context, req *api.Request, in *send
 		}
 		out.Successful = append(out.Successful, sendMessageBatchResultEntry{ID: e.ID, sendMessageOutput: sendResult(&m, stored)})
 	}
+	if err := s.durable(req); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -113,6 +116,9 @@ func (s *Service) deleteMessageBatch(_ context.Context, req *api.Request, in *de
 			continue
 		}
 		out.Successful = append(out.Successful, batchSuccess{ID: e.ID})
+	}
+	if err := s.durable(req); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -141,6 +147,9 @@ func (s *Service) changeMessageVisibilityBatch(_ context.Context, req *api.Reque
 			continue
 		}
 		out.Successful = append(out.Successful, batchSuccess{ID: e.ID})
+	}
+	if err := s.durable(req); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

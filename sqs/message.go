@@ -299,6 +299,9 @@ func (s *Service) sendMessage(_ context.Context, req *api.Request, in *SendMessa
 	if serr != nil {
 		return nil, engineError(serr, "")
 	}
+	if err := s.durable(req); err != nil {
+		return nil, err
+	}
 	out := sendResult(&m, stored)
 	return &out, nil
 }
@@ -437,6 +440,9 @@ func (s *Service) receiveMessage(ctx context.Context, req *api.Request, in *rece
 		}
 		return nil, engineError(rerr, "")
 	}
+	if err := s.durable(req); err != nil {
+		return nil, err
+	}
 	out := &receiveMessageOutput{Messages: make([]message, 0, len(got))}
 	for i := range got {
 		m := &got[i].Message
@@ -472,7 +478,7 @@ func (s *Service) deleteMessage(_ context.Context, req *api.Request, in *deleteM
 	if err := q.engine.Delete(in.ReceiptHandle); err != nil {
 		return nil, engineError(err, in.ReceiptHandle)
 	}
-	return nil, nil
+	return nil, s.durable(req)
 }
 
 func checkVisibilityTimeout(v *int) (time.Duration, *api.Error) {
@@ -500,5 +506,5 @@ func (s *Service) changeMessageVisibility(_ context.Context, req *api.Request, i
 	if err := q.engine.ChangeVisibility(in.ReceiptHandle, d); err != nil {
 		return nil, engineError(err, in.ReceiptHandle)
 	}
-	return nil, nil
+	return nil, s.durable(req)
 }

@@ -207,6 +207,7 @@ func (m *moveTasks) run(ctx context.Context, t *moveTask, src *Queue) {
 				m.finish(t, taskFailed, "AWS.SimpleQueueService.NonExistentQueue")
 				return
 			}
+			src.engine.Forget(msg.ID) // journaled as gone once the destination has it
 			t.moved.Add(1)
 		}
 		if pace != nil {

@@ -3,6 +3,7 @@ package sqs
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"regexp"
 	"strconv"
@@ -63,6 +64,9 @@ type queueRecord struct {
 	Tags       map[string]string `json:"tags,omitempty"`
 	Created    time.Time         `json:"created"`
 	Modified   time.Time         `json:"modified"`
+	// HandleTag names the queue in its receipt handles, kept so that
+	// handles given out before a restart still work after it.
+	HandleTag []byte `json:"handleTag,omitempty"`
 }
 
 // save writes the queue's metadata through the store. Must be called with
@@ -72,7 +76,8 @@ func (s *Service) save(q *Queue) error {
 		return nil
 	}
 	q.mu.Lock()
-	rec := queueRecord{Attributes: maps.Clone(q.attrs), Tags: maps.Clone(q.tags), Created: q.Created, Modified: q.modified}
+	rec := queueRecord{Attributes: maps.Clone(q.attrs), Tags: maps.Clone(q.tags), Created: q.Created, Modified: q.modified,
+		HandleTag: q.engine.Tag()}
 	q.mu.Unlock()
 	b, err := json.Marshal(rec)
 	if err != nil {
@@ -98,11 +103,19 @@ func (s *Service) restore() error {
 		}
 		q := newQueue(parts[0], parts[1], parts[2], rec.Attributes, rec.Tags, rec.Created)
 		q.modified = rec.Modified
+		if len(rec.HandleTag) > 0 {
+			q.engine.SetTag(rec.HandleTag)
+		}
 		queues = append(queues, q)
 		return nil
 	})
 	if err != nil {
 		return err
+	}
+	for _, q := range queues {
+		if err := s.attachJournal(q, true); err != nil {
+			return fmt.Errorf("restoring the messages of %s: %w", q.ARN, err)
+		}
 	}
 	s.mu.Lock()
 	for _, q := range queues {
@@ -239,6 +252,7 @@ func (s *Service) createQueue(_ context.Context, req *api.Request, in *createQue
 		q.engine.Close()
 		return nil, err
 	}
+	s.attachJournal(q, false) // a new queue has nothing to restore: no error
 	s.mu.Lock()
 	r.queues[q.Name] = q
 	delete(r.deleted, q.Name)
@@ -302,18 +316,18 @@ func (s *Service) deleteQueue(_ context.Context, req *api.Request, in *queueURLI
 	if err != nil {
 		return nil, err
 	}
-	if s.store != nil {
-		if err := s.store.Update(persist.Write{Bucket: queuesBucket, Key: persist.Key(q.Account, q.Region, q.Name)}); err != nil {
-			return nil, err
-		}
+	// Closed first, so that no change of its messages is journaled after
+	// the deletion of their records.
+	s.moves.stopFor(q.ARN)
+	q.engine.Close()
+	if err := s.dropMessages(q); err != nil {
+		return nil, err
 	}
 	s.mu.Lock()
 	r := s.regionOf(q.Account, q.Region)
 	delete(r.queues, q.Name)
 	r.deleted[q.Name] = s.now()
 	s.mu.Unlock()
-	s.moves.stopFor(q.ARN)
-	q.engine.Close()
 	s.relink(q.Account, q.Region)
 	return nil, nil
 }
@@ -421,5 +435,5 @@ func (s *Service) purgeQueue(_ context.Context, req *api.Request, in *queueURLIn
 	q.lastPurge = now
 	q.mu.Unlock()
 	q.engine.Purge()
-	return nil, nil
+	return nil, s.durable(req)
 }

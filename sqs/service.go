@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ferry-emulator/ferry/emulator/api"
@@ -37,6 +38,9 @@ type Service struct {
 	mu      sync.RWMutex
 	regions map[regionKey]*region
 	moves   *moveTasks
+
+	// lastWrite is the latest journaled message change (durable stores only).
+	lastWrite atomic.Pointer[persist.Pending]
 }
 
 type regionKey struct{ account, region string }

@@ -10,12 +10,14 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/ferry-emulator/ferry/emulator"
+	"github.com/ferry-emulator/ferry/persist"
 )
 
 func main() {
@@ -57,9 +59,6 @@ func run(args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	}
-	if *dataDir != "" {
-		return fmt.Errorf("--data-dir: durable state is not available in this build; run without it for in-memory state")
-	}
 
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
@@ -89,7 +88,17 @@ func run(args []string) error {
 			return fmt.Errorf("--config: %w", err)
 		}
 	}
+	var store persist.Store
+	if *dataDir != "" {
+		b, err := persist.OpenBolt(*dataDir)
+		if err != nil {
+			return fmt.Errorf("--data-dir: %w", err)
+		}
+		store = b
+		log.Info("durable state", "file", filepath.Join(*dataDir, persist.BoltFile))
+	}
 	srv, err := emulator.Run(emulator.Config{
+		Store:      store,
 		Startup:    startup,
 		Listen:     *listen,
 		Hostname:   *hostname,
@@ -97,6 +106,9 @@ func run(args []string) error {
 		RootSecret: env("FERRY_ROOT_SECRET", "test"),
 		Logger:     log,
 	})
+	if err != nil && store != nil {
+		store.Close() // let the directory go: nothing was served
+	}
 	var cerr *emulator.ConfigError
 	if errors.As(err, &cerr) {
 		return fmt.Errorf("--config %s: %w", *configFile, cerr)

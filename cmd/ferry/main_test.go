@@ -92,7 +92,7 @@ func TestBadStartupFails(t *testing.T) {
 	for _, args := range [][]string{
 		{"--iam", "sometimes"},
 		{"--log-format", "xml"},
-		{"--data-dir", t.TempDir()},
+		{"--data-dir", notAStore(t)},
 		{"--config", filepath.Join(t.TempDir(), "missing.yaml")},
 		{"unexpected"},
 	} {
@@ -105,4 +105,13 @@ func TestBadStartupFails(t *testing.T) {
 			t.Errorf("%v: no error message: %s", args, out)
 		}
 	}
+}
+
+// notAStore is a data directory whose ferry.db is not a ferry store.
+func notAStore(t *testing.T) string {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "ferry.db"), []byte("not a database"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }

@@ -64,6 +64,10 @@ type Request struct {
 	SourceIP    string
 	Log         *slog.Logger
 
+	// InProcess marks a call one service makes of another (SNS delivering
+	// into SQS): nobody waits on its answer to acknowledge anything.
+	InProcess bool
+
 	// SourceARN and SourceAccount are set when a service principal acts
 	// for one of its resources (aws:SourceArn, aws:SourceAccount).
 	SourceARN, SourceAccount string

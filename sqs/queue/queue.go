@@ -105,6 +105,7 @@ type Queue struct {
 	mu       sync.Mutex
 	settings Settings
 	closed   bool
+	journal  Journal // nil: the messages live in memory only
 
 	entries   entryIndex
 	lastKey   uint64 // keys are never reused
@@ -207,6 +208,9 @@ func (q *Queue) Purge() int {
 	q.advance(time.Now())
 	n := q.entries.len()
 	q.dropMessages()
+	if q.journal != nil {
+		q.journal.Clear()
+	}
 	return n
 }
 

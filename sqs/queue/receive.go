@@ -140,7 +140,7 @@ func (q *Queue) take(now time.Time, limit int, vt time.Duration) (got []Received
 	next := func(e *entry) {
 		if dlq != nil && e.msg.ReceiveCount >= s.MaxReceiveCount {
 			detached = append(detached, moved{msg: e.msg, enqueuedAt: e.enqueuedAt})
-			q.remove(e)
+			q.unlink(e) // journaled as gone once the dead-letter queue has it
 			return
 		}
 		got = append(got, q.deliver(e, now, vt))
@@ -169,7 +169,9 @@ func (q *Queue) moveToDeadLetter(dlq *Queue, detached []moved) {
 	for _, mv := range detached {
 		if err := dlq.acceptDeadLetter(mv, q.arn); err != nil {
 			q.restore(mv)
+			continue
 		}
+		q.Forget(mv.msg.ID)
 	}
 }
 
@@ -193,6 +195,7 @@ func (q *Queue) retryAttempt(id string, now time.Time, vt time.Duration) []Recei
 		e := q.entries.get(it.key)
 		e.due = now.Add(vt)
 		heap.Fix(&q.timed, e.timedPos)
+		q.journalPut(e)
 		got[i] = Received{Message: e.msg, ReceiptHandle: it.handle}
 	}
 	q.armTimer(now)
@@ -224,7 +227,7 @@ func (q *Queue) TakeVisible(limit int) []Message {
 	out := make([]Message, 0, min(limit, 1024))
 	take := func(e *entry) {
 		out = append(out, e.msg)
-		q.remove(e)
+		q.unlink(e) // the caller calls Forget once the destination has it
 	}
 	if !q.fifo {
 		for len(out) < limit && q.ready.head != nil {

@@ -69,6 +69,9 @@ func (q *Queue) Send(m *Message, delay *time.Duration) (stored Message, duplicat
 		r := &dedupRecord{key: key, msg: stored, expires: now.Add(dedupWindow)}
 		q.dedup[key] = r
 		q.dedupOrder.push(r)
+		if q.journal != nil {
+			q.journal.PutDedup(DedupEntry{Key: key, Msg: stored, Expires: r.expires})
+		}
 	} else {
 		if delay != nil {
 			wait = *delay

@@ -213,6 +213,7 @@ func (q *Queue) insert(m Message, enqueuedAt, due, now time.Time) *entry {
 	} else {
 		q.becomeVisible(e)
 	}
+	q.journalPut(e)
 	return e
 }
 
@@ -262,11 +263,26 @@ func (q *Queue) deliver(e *entry, now time.Time, vt time.Duration) Received {
 	if q.fifo {
 		q.refreshGroup(e.group)
 	}
+	q.journalPut(e)
 	return Received{Message: e.msg, ReceiptHandle: q.handle(e.key, e.nonce)}
 }
 
-// remove forgets an entry whatever its state. Caller holds q.mu.
+// remove forgets an entry whatever its state, and journals that it is
+// gone. Caller holds q.mu.
 func (q *Queue) remove(e *entry) {
+	if e.state == stateGone {
+		return
+	}
+	q.unlink(e)
+	if q.journal != nil {
+		q.journal.Remove(e.msg.ID)
+	}
+}
+
+// unlink forgets an entry whatever its state, journaling nothing: for a
+// message leaving for another queue, which journals it there first (see
+// Forget). Caller holds q.mu.
+func (q *Queue) unlink(e *entry) {
 	switch e.state {
 	case stateVisible:
 		q.counts.Visible--
@@ -334,6 +350,9 @@ func (q *Queue) advance(now time.Time) {
 		q.dedupOrder.pop()
 		if q.dedup[r.key] == r {
 			delete(q.dedup, r.key)
+			if q.journal != nil {
+				q.journal.RemoveDedup(r.key)
+			}
 		}
 	}
 	for q.attemptList.len() > 0 {
@@ -354,6 +373,7 @@ func (q *Queue) retimeDelayed(delay time.Duration) {
 	for _, e := range q.timed {
 		if e.state == stateDelayed {
 			e.due = e.enqueuedAt.Add(delay)
+			q.journalPut(e)
 		}
 	}
 	heap.Init(&q.timed)

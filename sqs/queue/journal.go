@@ -1,0 +1,170 @@
+package queue
+
+import (
+	"container/heap"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// Journal keeps a queue's messages durable. The queue calls it under its
+// lock, in the order its messages change, so an implementation that queues
+// each change for writing in that order (persist.Journal) never lets a
+// deletion be overtaken by the put of the message it deletes. It must not
+// block for long: it records, it does not wait.
+//
+// Not every change is journaled: a message becoming visible again when its
+// delay or visibility timeout ends needs no write (a restored record whose
+// due time has passed is visible), nor does one expiring past the retention
+// period (a restored record past it is dropped).
+type Journal interface {
+	Put(r Record)          // a message as it now is: new, received, changed
+	Remove(id string)      // a message gone: deleted, moved, expired, purged
+	PutDedup(d DedupEntry) // a FIFO deduplication record
+	RemoveDedup(key string)
+	Clear() // PurgeQueue: every message (deduplication records stay)
+}
+
+// State is a stored message's state, as journaled.
+type State uint8
+
+const (
+	Delayed  State = State(stateDelayed)
+	Visible  State = State(stateVisible)
+	InFlight State = State(stateInflight)
+)
+
+// Record is one message with what its queue knows of it: enough to put it
+// back exactly where it was (its place in the queue's order, its delay or
+// visibility deadline, its latest receipt handle).
+type Record struct {
+	Key        uint64
+	Msg        Message
+	EnqueuedAt time.Time
+	State      State
+	Due        time.Time // delayed or in flight: when it becomes visible
+	Nonce      uint64    // of its latest delivery
+}
+
+// DedupEntry is a FIFO deduplication record: a send with Key before
+// Expires is a duplicate of Msg.
+type DedupEntry struct {
+	Key     string
+	Msg     Message
+	Expires time.Time
+}
+
+// SetJournal makes the queue report its changes to j from now on.
+func (q *Queue) SetJournal(j Journal) {
+	q.mu.Lock()
+	q.journal = j
+	q.mu.Unlock()
+}
+
+// Tag is the part of every receipt handle that names this queue.
+func (q *Queue) Tag() []byte { return q.tag[:] }
+
+// SetTag restores the tag of a queue recreated from storage, so that the
+// receipt handles handed out before a restart still work after it.
+func (q *Queue) SetTag(tag []byte) {
+	q.mu.Lock()
+	copy(q.tag[:], tag)
+	q.mu.Unlock()
+}
+
+func (q *Queue) record(e *entry) Record {
+	return Record{Key: e.key, Msg: e.msg, EnqueuedAt: e.enqueuedAt, State: State(e.state), Due: e.due, Nonce: e.nonce}
+}
+
+// journalPut reports an entry's current state. Caller holds q.mu.
+func (q *Queue) journalPut(e *entry) {
+	if q.journal != nil {
+		q.journal.Put(q.record(e))
+	}
+}
+
+// Forget reports that a message taken off this queue for another (by
+// TakeVisible, or a receive's redrive) now lives there. Called after the
+// other queue has journaled it, so that a crash between the two can
+// duplicate the message but never lose it.
+func (q *Queue) Forget(id string) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.journal != nil && !q.closed {
+		q.journal.Remove(id)
+	}
+}
+
+// Restore puts journaled messages and deduplication records back into an
+// empty queue, each in its place: the queue's order, groups and deadlines
+// are as they were, and the receipt handles handed out before still work
+// (with the queue's tag restored by SetTag). Records past the retention
+// period are dropped; deadlines that passed while the queue was away have
+// simply passed.
+func (q *Queue) Restore(recs []Record, dedup []DedupEntry) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	now := time.Now()
+	slices.SortFunc(recs, func(a, b Record) int {
+		switch {
+		case a.Key < b.Key:
+			return -1
+		case a.Key > b.Key:
+			return 1
+		}
+		return 0
+	})
+	for _, r := range recs {
+		e := &entry{key: r.Key, msg: r.Msg, enqueuedAt: r.EnqueuedAt, nonce: r.Nonce, timedPos: -1, agePos: -1}
+		q.lastKey = max(q.lastKey, r.Key)
+		q.lastNonce = max(q.lastNonce, r.Nonce)
+		if n, err := strconv.ParseUint(r.Msg.SequenceNumber, 10, 64); err == nil {
+			q.lastSeq = max(q.lastSeq, n)
+		}
+		q.entries.put(e)
+		heap.Push(&q.age, e)
+		if q.fifo {
+			g := q.groups[r.Msg.GroupID]
+			if g == nil {
+				g = &group{id: r.Msg.GroupID}
+				q.groups[r.Msg.GroupID] = g
+			}
+			e.group = g
+			g.list.pushBack(e)
+		}
+		switch {
+		case r.State == InFlight && r.Due.After(now):
+			e.state, e.due = stateInflight, r.Due
+			q.counts.InFlight++
+			if q.fifo {
+				e.group.inflight++
+			}
+			heap.Push(&q.timed, e)
+		case r.State == Delayed && r.Due.After(now):
+			e.state, e.due = stateDelayed, r.Due
+			q.counts.Delayed++
+			heap.Push(&q.timed, e)
+		default:
+			q.becomeVisible(e)
+		}
+	}
+	if q.fifo {
+		for _, g := range q.groups {
+			q.refreshGroup(g)
+		}
+		slices.SortFunc(dedup, func(a, b DedupEntry) int { return a.Expires.Compare(b.Expires) })
+		for _, d := range dedup {
+			if !d.Expires.After(now) {
+				continue
+			}
+			r := &dedupRecord{key: d.Key, msg: d.Msg, expires: d.Expires}
+			q.dedup[d.Key] = r
+			q.dedupOrder.push(r)
+			if n, err := strconv.ParseUint(d.Msg.SequenceNumber, 10, 64); err == nil {
+				q.lastSeq = max(q.lastSeq, n)
+			}
+		}
+	}
+	q.advance(now)
+	q.armTimer(now)
+}
