@@ -38,6 +38,7 @@ type Bolt struct {
 
 type boltRequest struct {
 	writes []Write
+	reset  bool // drop every bucket (Reset)
 	err    chan error
 	once   sync.Once
 	result error
@@ -141,7 +142,7 @@ func (b *Bolt) commit() {
 		}
 		err := b.db.Update(func(tx *bolt.Tx) error {
 			for _, r := range batch {
-				if err := apply(tx, r.writes); err != nil {
+				if err := r.apply(tx); err != nil {
 					return err
 				}
 			}
@@ -155,9 +156,16 @@ func (b *Bolt) commit() {
 		}
 		// One request's failure must not fail the others: commit each alone.
 		for _, r := range batch {
-			r.err <- b.db.Update(func(tx *bolt.Tx) error { return apply(tx, r.writes) })
+			r.err <- b.db.Update(r.apply)
 		}
 	}
+}
+
+func (r *boltRequest) apply(tx *bolt.Tx) error {
+	if r.reset {
+		return dropAll(tx)
+	}
+	return apply(tx, r.writes)
 }
 
 func apply(tx *bolt.Tx, writes []Write) error {
@@ -268,26 +276,34 @@ func (b *Bolt) view(fn func(*bolt.Tx) error) error {
 
 // Reset drops every bucket but the schema's.
 func (b *Bolt) Reset() error {
-	b.closeMu.Lock()
-	defer b.closeMu.Unlock()
+	// In line with the writes already submitted, so none of them lands
+	// after the reset and brings back what it dropped.
+	r := &boltRequest{reset: true, err: make(chan error, 1)}
+	b.closeMu.RLock()
 	if b.closed {
+		b.closeMu.RUnlock()
 		return ErrClosed
 	}
-	return b.db.Update(func(tx *bolt.Tx) error {
-		var names [][]byte
-		tx.ForEach(func(name []byte, _ *bolt.Bucket) error {
-			if string(name) != string(metaBucket) {
-				names = append(names, append([]byte(nil), name...))
-			}
-			return nil
-		})
-		for _, n := range names {
-			if err := tx.DeleteBucket(n); err != nil {
-				return err
-			}
+	b.requests <- r
+	b.closeMu.RUnlock()
+	return r.Wait()
+}
+
+// dropAll deletes every bucket but the schema's.
+func dropAll(tx *bolt.Tx) error {
+	var names [][]byte
+	tx.ForEach(func(name []byte, _ *bolt.Bucket) error {
+		if string(name) != string(metaBucket) {
+			names = append(names, append([]byte(nil), name...))
 		}
 		return nil
 	})
+	for _, n := range names {
+		if err := tx.DeleteBucket(n); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Close finishes the writes already queued, then closes the file.
