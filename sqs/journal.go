@@ -1,6 +1,7 @@
 package sqs
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"sync/atomic"
 
@@ -15,13 +16,19 @@ import (
 // only once its changes are durable: an acknowledged send survives a
 // crash, and an acknowledged deletion never comes back.
 //
-//	sqs.messages  account, region, queue, message id -> queue.Record (JSON)
+//	sqs.messages  account, region, queue, key        -> queue.Record (binary, journal_codec.go), written once
+//	sqs.status    account, region, queue, key        -> queue.Status (binary), as it changes
 //	sqs.dedup     account, region, queue, dedup key  -> queue.DedupEntry (JSON)
+//
+// A message's key is its place in the queue (8 bytes, big-endian): sends
+// append to the end of the file's tree instead of touching a page at
+// random, and a receive rewrites the small status record, not the body.
 //
 // On the in-memory store nothing is journaled: it would only copy what
 // memory already holds.
 const (
 	messagesBucket = "sqs.messages"
+	statusBucket   = "sqs.status"
 	dedupBucket    = "sqs.dedup"
 )
 
@@ -40,35 +47,44 @@ func (s *Service) newJournal(q *Queue) *journal {
 	return &journal{store: j, prefix: persist.Key(q.Account, q.Region, q.Name, ""), last: &s.lastWrite}
 }
 
-func (j *journal) key(id string) []byte {
-	return append(append(make([]byte, 0, len(j.prefix)+len(id)), j.prefix...), id...)
+func (j *journal) key(k uint64) []byte {
+	return binary.BigEndian.AppendUint64(append(make([]byte, 0, len(j.prefix)+8), j.prefix...), k)
 }
 
-func (j *journal) submit(w persist.Write) {
-	p := j.store.Submit(w)
+func (j *journal) submit(w ...persist.Write) {
+	p := j.store.Submit(w...)
 	j.last.Store(&p)
 }
 
 func (j *journal) Put(r queue.Record) {
-	b, _ := json.Marshal(r) // plain data: it always encodes
-	j.submit(persist.Write{Bucket: messagesBucket, Key: j.key(r.Msg.ID), Value: b})
+	j.submit(persist.Write{Bucket: messagesBucket, Key: j.key(r.Key), Value: encodeRecord(r)})
 }
 
-func (j *journal) Remove(id string) {
-	j.submit(persist.Write{Bucket: messagesBucket, Key: j.key(id)})
+func (j *journal) Update(key uint64, st queue.Status) {
+	j.submit(persist.Write{Bucket: statusBucket, Key: j.key(key), Value: encodeStatus(st)})
+}
+
+func (j *journal) Remove(key uint64) {
+	k := j.key(key)
+	j.submit(persist.Write{Bucket: messagesBucket, Key: k}, persist.Write{Bucket: statusBucket, Key: k})
+}
+
+func (j *journal) dedupKey(key string) []byte {
+	return append(append(make([]byte, 0, len(j.prefix)+len(key)), j.prefix...), key...)
 }
 
 func (j *journal) PutDedup(d queue.DedupEntry) {
 	b, _ := json.Marshal(d)
-	j.submit(persist.Write{Bucket: dedupBucket, Key: j.key(d.Key), Value: b})
+	j.submit(persist.Write{Bucket: dedupBucket, Key: j.dedupKey(d.Key), Value: b})
 }
 
 func (j *journal) RemoveDedup(key string) {
-	j.submit(persist.Write{Bucket: dedupBucket, Key: j.key(key)})
+	j.submit(persist.Write{Bucket: dedupBucket, Key: j.dedupKey(key)})
 }
 
 func (j *journal) Clear() {
-	j.submit(persist.Write{Bucket: messagesBucket, Key: j.prefix, Prefix: true})
+	j.submit(persist.Write{Bucket: messagesBucket, Key: j.prefix, Prefix: true},
+		persist.Write{Bucket: statusBucket, Key: j.prefix, Prefix: true})
 }
 
 // durable waits until every message change submitted so far is committed:
@@ -99,11 +115,26 @@ func (s *Service) attachJournal(q *Queue, restoring bool) error {
 	if !restoring {
 		return nil
 	}
-	var recs []queue.Record
-	err := s.store.Scan(messagesBucket, j.prefix, func(_, v []byte) error {
-		var r queue.Record
-		if err := json.Unmarshal(v, &r); err != nil {
+	status := map[string]queue.Status{}
+	err := s.store.Scan(statusBucket, j.prefix, func(k, v []byte) error {
+		st, err := decodeStatus(v)
+		if err != nil {
 			return err
+		}
+		status[string(k)] = st
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	var recs []queue.Record
+	err = s.store.Scan(messagesBucket, j.prefix, func(k, v []byte) error {
+		r, err := decodeRecord(v)
+		if err != nil {
+			return err
+		}
+		if st, ok := status[string(k)]; ok {
+			r.Status = st
 		}
 		recs = append(recs, r)
 		return nil
@@ -137,6 +168,7 @@ func (s *Service) dropMessages(q *Queue) error {
 	return s.store.Update(
 		persist.Write{Bucket: queuesBucket, Key: persist.Key(q.Account, q.Region, q.Name)},
 		persist.Write{Bucket: messagesBucket, Key: prefix, Prefix: true},
+		persist.Write{Bucket: statusBucket, Key: prefix, Prefix: true},
 		persist.Write{Bucket: dedupBucket, Key: prefix, Prefix: true},
 	)
 }

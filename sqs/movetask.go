@@ -187,7 +187,7 @@ func (m *moveTasks) run(ctx context.Context, t *moveTask, src *Queue) {
 			m.finish(t, taskCancelled, "")
 			return
 		}
-		msgs := src.engine.TakeVisible(batch)
+		msgs, keys := src.engine.TakeVisible(batch)
 		if len(msgs) == 0 {
 			m.finish(t, taskCompleted, "")
 			return
@@ -207,7 +207,7 @@ func (m *moveTasks) run(ctx context.Context, t *moveTask, src *Queue) {
 				m.finish(t, taskFailed, "AWS.SimpleQueueService.NonExistentQueue")
 				return
 			}
-			src.engine.Forget(msg.ID) // journaled as gone once the destination has it
+			src.engine.Forget(keys[i]) // journaled as gone once the destination has it
 			t.moved.Add(1)
 		}
 		if pace != nil {

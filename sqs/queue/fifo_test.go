@@ -325,7 +325,7 @@ func TestFIFOTakeVisibleAndEnqueue(t *testing.T) {
 		sendFIFO(t, src, "B", "b1")
 		sendFIFO(t, src, "B", "b2")
 		wantBodies(t, receive(t, src, ReceiveInput{Max: 1}), "a1")
-		taken := src.TakeVisible(10) // group A is locked
+		taken, _ := src.TakeVisible(10) // group A is locked
 		if len(taken) != 2 || taken[0].Body != "b1" || taken[1].Body != "b2" {
 			t.Fatalf("TakeVisible = %+v", taken)
 		}

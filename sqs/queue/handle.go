@@ -122,12 +122,12 @@ func (q *Queue) ChangeVisibility(receiptHandle string, timeout time.Duration) er
 	if timeout <= 0 {
 		heap.Remove(&q.timed, e.timedPos)
 		q.becomeVisible(e)
-		q.journalPut(e)
+		q.journalUpdate(e)
 		return nil
 	}
 	e.due = now.Add(timeout)
 	heap.Fix(&q.timed, e.timedPos)
 	q.armTimer(now)
-	q.journalPut(e)
+	q.journalUpdate(e)
 	return nil
 }

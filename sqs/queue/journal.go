@@ -18,9 +18,10 @@ import (
 // due time has passed is visible), nor does one expiring past the retention
 // period (a restored record past it is dropped).
 type Journal interface {
-	Put(r Record)          // a message as it now is: new, received, changed
-	Remove(id string)      // a message gone: deleted, moved, expired, purged
-	PutDedup(d DedupEntry) // a FIFO deduplication record
+	Put(r Record)                 // a new message
+	Update(key uint64, st Status) // a message's state changed: received, visibility changed, re-timed
+	Remove(key uint64)            // a message gone: deleted, moved, expired, purged
+	PutDedup(d DedupEntry)        // a FIFO deduplication record
 	RemoveDedup(key string)
 	Clear() // PurgeQueue: every message (deduplication records stay)
 }
@@ -41,9 +42,18 @@ type Record struct {
 	Key        uint64
 	Msg        Message
 	EnqueuedAt time.Time
-	State      State
-	Due        time.Time // delayed or in flight: when it becomes visible
-	Nonce      uint64    // of its latest delivery
+	Status
+}
+
+// Status is what changes of a message after it is sent: a journal writes
+// it apart from the message, so a receive rewrites a few bytes, not the
+// body.
+type Status struct {
+	State          State
+	Due            time.Time // delayed or in flight: when it becomes visible
+	Nonce          uint64    // of its latest delivery
+	ReceiveCount   int
+	FirstReceiveAt time.Time
 }
 
 // DedupEntry is a FIFO deduplication record: a send with Key before
@@ -72,26 +82,33 @@ func (q *Queue) SetTag(tag []byte) {
 	q.mu.Unlock()
 }
 
-func (q *Queue) record(e *entry) Record {
-	return Record{Key: e.key, Msg: e.msg, EnqueuedAt: e.enqueuedAt, State: State(e.state), Due: e.due, Nonce: e.nonce}
+func (q *Queue) status(e *entry) Status {
+	return Status{State: State(e.state), Due: e.due, Nonce: e.nonce, ReceiveCount: e.msg.ReceiveCount, FirstReceiveAt: e.msg.FirstReceiveAt}
 }
 
-// journalPut reports an entry's current state. Caller holds q.mu.
+// journalPut reports a new entry. Caller holds q.mu.
 func (q *Queue) journalPut(e *entry) {
 	if q.journal != nil {
-		q.journal.Put(q.record(e))
+		q.journal.Put(Record{Key: e.key, Msg: e.msg, EnqueuedAt: e.enqueuedAt, Status: q.status(e)})
+	}
+}
+
+// journalUpdate reports an entry's changed state. Caller holds q.mu.
+func (q *Queue) journalUpdate(e *entry) {
+	if q.journal != nil {
+		q.journal.Update(e.key, q.status(e))
 	}
 }
 
 // Forget reports that a message taken off this queue for another (by
-// TakeVisible, or a receive's redrive) now lives there. Called after the
-// other queue has journaled it, so that a crash between the two can
-// duplicate the message but never lose it.
-func (q *Queue) Forget(id string) {
+// TakeVisible, or a receive's redrive), known by the key it had here, now
+// lives there. Called after the other queue has journaled it, so that a
+// crash between the two can duplicate the message but never lose it.
+func (q *Queue) Forget(key uint64) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.journal != nil && !q.closed {
-		q.journal.Remove(id)
+		q.journal.Remove(key)
 	}
 }
 
@@ -115,6 +132,7 @@ func (q *Queue) Restore(recs []Record, dedup []DedupEntry) {
 		return 0
 	})
 	for _, r := range recs {
+		r.Msg.ReceiveCount, r.Msg.FirstReceiveAt = r.ReceiveCount, r.FirstReceiveAt
 		e := &entry{key: r.Key, msg: r.Msg, enqueuedAt: r.EnqueuedAt, nonce: r.Nonce, timedPos: -1, agePos: -1}
 		q.lastKey = max(q.lastKey, r.Key)
 		q.lastNonce = max(q.lastNonce, r.Nonce)

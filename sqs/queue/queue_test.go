@@ -647,12 +647,16 @@ func TestTakeVisibleAndEnqueue(t *testing.T) {
 		sendBodies(t, src, "a", "b", "c", "d")
 		receive(t, src, ReceiveInput{Max: 1}) // "a" in flight
 		src.Send(&Message{Body: "delayed"}, dur(time.Minute))
-		taken := src.TakeVisible(2)
+		taken, keys := src.TakeVisible(2)
+		if len(keys) != 2 || keys[0] == keys[1] {
+			t.Fatalf("keys %v", keys)
+		}
 		if b := []string{taken[0].Body, taken[1].Body}; !slices.Equal(b, []string{"b", "c"}) {
 			t.Fatalf("TakeVisible(2) = %q", b)
 		}
 		wantCounts(t, src, Counts{Visible: 1, InFlight: 1, Delayed: 1})
-		taken = append(taken, src.TakeVisible(10)...)
+		more, _ := src.TakeVisible(10)
+		taken = append(taken, more...)
 		if len(taken) != 3 {
 			t.Fatalf("took %d", len(taken))
 		}

@@ -139,7 +139,7 @@ func (q *Queue) take(now time.Time, limit int, vt time.Duration) (got []Received
 	// next handles one visible entry: it goes to the DLQ or to the receiver.
 	next := func(e *entry) {
 		if dlq != nil && e.msg.ReceiveCount >= s.MaxReceiveCount {
-			detached = append(detached, moved{msg: e.msg, enqueuedAt: e.enqueuedAt})
+			detached = append(detached, moved{msg: e.msg, enqueuedAt: e.enqueuedAt, key: e.key})
 			q.unlink(e) // journaled as gone once the dead-letter queue has it
 			return
 		}
@@ -171,7 +171,7 @@ func (q *Queue) moveToDeadLetter(dlq *Queue, detached []moved) {
 			q.restore(mv)
 			continue
 		}
-		q.Forget(mv.msg.ID)
+		q.Forget(mv.key)
 	}
 }
 
@@ -195,7 +195,7 @@ func (q *Queue) retryAttempt(id string, now time.Time, vt time.Duration) []Recei
 		e := q.entries.get(it.key)
 		e.due = now.Add(vt)
 		heap.Fix(&q.timed, e.timedPos)
-		q.journalPut(e)
+		q.journalUpdate(e)
 		got[i] = Received{Message: e.msg, ReceiptHandle: it.handle}
 	}
 	q.armTimer(now)
@@ -216,24 +216,27 @@ func (q *Queue) recordAttempt(id string, now time.Time, got []Received) {
 
 // TakeVisible removes and returns up to limit visible messages, oldest first
 // (on a FIFO queue: from unlocked groups, in order within each group), for
-// message move tasks. It applies no redrive.
-func (q *Queue) TakeVisible(limit int) []Message {
+// message move tasks, with the keys they had here (for Forget). It applies
+// no redrive.
+func (q *Queue) TakeVisible(limit int) ([]Message, []uint64) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.closed || limit <= 0 {
-		return nil
+		return nil, nil
 	}
 	q.advance(time.Now())
 	out := make([]Message, 0, min(limit, 1024))
+	keys := make([]uint64, 0, min(limit, 1024))
 	take := func(e *entry) {
 		out = append(out, e.msg)
+		keys = append(keys, e.key)
 		q.unlink(e) // the caller calls Forget once the destination has it
 	}
 	if !q.fifo {
 		for len(out) < limit && q.ready.head != nil {
 			take(q.ready.head)
 		}
-		return out
+		return out, keys
 	}
 	for g := q.readyGroups.head; g != nil && len(out) < limit; {
 		after := g.next
@@ -244,5 +247,5 @@ func (q *Queue) TakeVisible(limit int) []Message {
 		}
 		g = after
 	}
-	return out
+	return out, keys
 }

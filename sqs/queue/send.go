@@ -122,6 +122,7 @@ func (q *Queue) Enqueue(m Message) error {
 type moved struct {
 	msg        Message
 	enqueuedAt time.Time
+	key        uint64 // in the queue it left
 }
 
 // acceptDeadLetter inserts a message that source moved here after too many

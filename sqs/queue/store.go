@@ -263,7 +263,7 @@ func (q *Queue) deliver(e *entry, now time.Time, vt time.Duration) Received {
 	if q.fifo {
 		q.refreshGroup(e.group)
 	}
-	q.journalPut(e)
+	q.journalUpdate(e)
 	return Received{Message: e.msg, ReceiptHandle: q.handle(e.key, e.nonce)}
 }
 
@@ -275,7 +275,7 @@ func (q *Queue) remove(e *entry) {
 	}
 	q.unlink(e)
 	if q.journal != nil {
-		q.journal.Remove(e.msg.ID)
+		q.journal.Remove(e.key)
 	}
 }
 
@@ -373,7 +373,7 @@ func (q *Queue) retimeDelayed(delay time.Duration) {
 	for _, e := range q.timed {
 		if e.state == stateDelayed {
 			e.due = e.enqueuedAt.Add(delay)
-			q.journalPut(e)
+			q.journalUpdate(e)
 		}
 	}
 	heap.Init(&q.timed)
