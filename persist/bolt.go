@@ -3,6 +3,7 @@ package persist
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -321,4 +322,66 @@ func (b *Bolt) Close() error {
 	b.closeMu.Unlock()
 	<-b.done
 	return b.db.Close()
+}
+
+// Snapshot writes a consistent copy of the whole store to w, while it
+// keeps serving: a ferry.db file that OpenBolt (or Install) takes back.
+func (b *Bolt) Snapshot(w io.Writer) (int64, error) {
+	var n int64
+	err := b.view(func(tx *bolt.Tx) error {
+		var err error
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	return n, err
+}
+
+// Install makes the snapshot file at from the store of dir, after checking
+// that it is a ferry store this build can read. dir must not be in use.
+func Install(from, dir string) error {
+	// Checked in a directory of its own: opening migrates and locks.
+	tmp, err := os.MkdirTemp(filepath.Dir(filepath.Clean(dir)+"/"), ".ferry-restore-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	if err := copyFile(from, filepath.Join(tmp, BoltFile)); err != nil {
+		return err
+	}
+	check, err := OpenBolt(tmp)
+	if err != nil {
+		return fmt.Errorf("%s is not a snapshot ferry can restore: %w", from, err)
+	}
+	check.Close()
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return err
+	}
+	// Holding the directory's lock proves no ferry is running on it.
+	live, err := OpenBolt(dir)
+	if err != nil {
+		return err
+	}
+	live.Close()
+	return os.Rename(filepath.Join(tmp, BoltFile), filepath.Join(dir, BoltFile))
+}
+
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Sync(); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }

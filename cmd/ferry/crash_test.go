@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"os/exec"
 	"strings"
 	"sync"
@@ -13,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 )
 
 // startDurable runs ferry as a child process on dir and returns its
@@ -175,5 +178,52 @@ func TestKillNineKeepsEveryAcknowledgedWrite(t *testing.T) {
 				t.Fatalf("%d acknowledged messages lost, %d acknowledged deletions undone, %d messages twice", lost, resurrected, twice)
 			}
 		})
+	}
+}
+
+// ferry snapshot saves a running ferry's whole state as one file, and
+// ferry restore makes it another data directory's: a ferry started there
+// has the queue and its messages.
+func TestSnapshotAndRestore(t *testing.T) {
+	addr, cmd := startDurable(t, t.TempDir())
+	c := durableClient(addr)
+	ctx := context.Background()
+	q, err := c.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("kept")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 25 {
+		if _, err := c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: q.QueueUrl, MessageBody: aws.String(fmt.Sprint("m", i))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	snap := filepath.Join(t.TempDir(), "snap.db")
+	if out, err := ferryCommand("snapshot", "--url", addr, "--out", snap).CombinedOutput(); err != nil {
+		t.Fatalf("ferry snapshot: %v %s", err, out)
+	}
+	// More after the snapshot: not in it.
+	c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: q.QueueUrl, MessageBody: aws.String("after")})
+	cmd.Process.Kill()
+	cmd.Wait()
+
+	dir := t.TempDir()
+	if out, err := ferryCommand("restore", "--data-dir", dir, snap).CombinedOutput(); err != nil {
+		t.Fatalf("ferry restore: %v %s", err, out)
+	}
+	addr, _ = startDurable(t, dir)
+	c = durableClient(addr)
+	u, err := c.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String("kept")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := c.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: u.QueueUrl, AttributeNames: []types.QueueAttributeName{"ApproximateNumberOfMessages"}})
+	if err != nil || a.Attributes["ApproximateNumberOfMessages"] != "25" {
+		t.Fatalf("restored queue: %v %v", a, err)
+	}
+	// A file that is not a snapshot is refused, and the directory kept.
+	bad := filepath.Join(t.TempDir(), "bad.db")
+	os.WriteFile(bad, []byte("nope"), 0o600)
+	if out, err := ferryCommand("restore", "--data-dir", t.TempDir(), bad).CombinedOutput(); err == nil || !strings.Contains(string(out), "not a snapshot") {
+		t.Fatalf("restoring garbage: %v %s", err, out)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -30,10 +31,72 @@ func main() {
 		}
 		return
 	}
+	if len(args) > 0 && (args[0] == "snapshot" || args[0] == "restore") {
+		cmd := snapshot
+		if args[0] == "restore" {
+			cmd = restore
+		}
+		if err := cmd(args[1:]); err != nil {
+			fmt.Fprintf(os.Stderr, "ferry %s: %v\n", args[0], err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(args); err != nil {
 		fmt.Fprintln(os.Stderr, "ferry:", err)
 		os.Exit(1)
 	}
+}
+
+// snapshot saves the whole state of a running ferry (with --data-dir) as
+// one file.
+func snapshot(args []string) error {
+	fs := flag.NewFlagSet("ferry snapshot", flag.ContinueOnError)
+	url := fs.String("url", "http://127.0.0.1:4566", "the running ferry")
+	out := fs.String("out", "ferry-snapshot.db", "file to write")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	resp, err := http.Get(strings.TrimSuffix(*url, "/") + "/_ferry/snapshot")
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+		return fmt.Errorf("%s: %s", resp.Status, strings.TrimSpace(string(b)))
+	}
+	f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	fmt.Printf("ferry snapshot: wrote %s\n", *out)
+	return nil
+}
+
+// restore installs a snapshot as the state of a data directory that no
+// ferry is running on.
+func restore(args []string) error {
+	fs := flag.NewFlagSet("ferry restore", flag.ContinueOnError)
+	dataDir := fs.String("data-dir", env("FERRY_DATA_DIR", ""), "data directory to restore into (env FERRY_DATA_DIR)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *dataDir == "" || fs.NArg() != 1 {
+		return fmt.Errorf("usage: ferry restore --data-dir DIR SNAPSHOT")
+	}
+	if err := persist.Install(fs.Arg(0), *dataDir); err != nil {
+		return err
+	}
+	fmt.Printf("ferry restore: %s now holds the state of %s\n", *dataDir, fs.Arg(0))
+	return nil
 }
 
 // env returns the environment variable's value, or def.
