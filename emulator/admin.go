@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"sort"
 	"strings"
@@ -29,6 +30,8 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		s.metrics.handler().ServeHTTP(w, r)
 	case "/_ferry/audit":
 		s.serveAudit(w, r)
+	case "/_ferry/snapshot":
+		s.serveSnapshot(w, r)
 	case "/_ferry/reset":
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", "POST")
@@ -67,4 +70,21 @@ func (s *Server) serveCertificate(w http.ResponseWriter, file string) {
 	}
 	w.Header().Set("Content-Type", "application/x-x509-ca-cert")
 	w.Write(pem)
+}
+
+// serveSnapshot streams a consistent copy of the durable store: the whole
+// state as one file, which `ferry restore` installs (DESIGN §7).
+func (s *Server) serveSnapshot(w http.ResponseWriter, r *http.Request) {
+	snap, ok := s.store.(interface {
+		Snapshot(io.Writer) (int64, error)
+	})
+	if !ok {
+		writeAdminJSON(w, http.StatusConflict, map[string]string{"error": "snapshots are of durable state: run ferry with --data-dir"})
+		return
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Disposition", `attachment; filename="ferry.db"`)
+	if _, err := snap.Snapshot(w); err != nil {
+		s.log.Error("writing a snapshot", "err", err)
+	}
 }
