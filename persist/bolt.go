@@ -71,7 +71,9 @@ func OpenBolt(dir string) (*Bolt, error) {
 	}
 	path := filepath.Join(dir, BoltFile)
 	// bbolt holds an exclusive lock on the file while it is open.
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, FreelistType: bolt.FreelistMapType})
+	// The freelist is rebuilt at open rather than written at every commit:
+	// on a large file, writing it dominated each commit.
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, FreelistType: bolt.FreelistMapType, NoFreelistSync: true})
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("data dir %s is in use by another ferry process", dir)
 	}

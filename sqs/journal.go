@@ -3,6 +3,7 @@ package sqs
 import (
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"sync/atomic"
 
 	"github.com/ferry-emulator/ferry/emulator/api"
@@ -127,20 +128,23 @@ func (s *Service) attachJournal(q *Queue, restoring bool) error {
 	if err != nil {
 		return err
 	}
-	var recs []queue.Record
-	err = s.store.Scan(messagesBucket, j.prefix, func(k, v []byte) error {
-		r, err := decodeRecord(v)
-		if err != nil {
-			return err
-		}
-		if st, ok := status[string(k)]; ok {
-			r.Status = st
-		}
-		recs = append(recs, r)
-		return nil
-	})
-	if err != nil {
-		return err
+	// The messages are read as the queue takes them back, in key order,
+	// so that no copy of a million records is ever held.
+	var scanErr error
+	recs := func(yield func(queue.Record) bool) {
+		scanErr = s.store.Scan(messagesBucket, j.prefix, func(k, v []byte) error {
+			r, err := decodeRecord(v)
+			if err != nil {
+				return err
+			}
+			if st, ok := status[string(k)]; ok {
+				r.Status = st
+			}
+			if !yield(r) {
+				return errStopScan
+			}
+			return nil
+		})
 	}
 	var dedup []queue.DedupEntry
 	err = s.store.Scan(dedupBucket, j.prefix, func(_, v []byte) error {
@@ -155,8 +159,13 @@ func (s *Service) attachJournal(q *Queue, restoring bool) error {
 		return err
 	}
 	q.engine.Restore(recs, dedup)
+	if scanErr != nil && scanErr != errStopScan {
+		return scanErr
+	}
 	return nil
 }
+
+var errStopScan = errors.New("stop")
 
 // dropMessages deletes a deleted queue's journaled messages and
 // deduplication records, with its metadata record.

@@ -2,6 +2,7 @@ package queue
 
 import (
 	"container/heap"
+	"iter"
 	"slices"
 	"strconv"
 	"time"
@@ -115,23 +116,16 @@ func (q *Queue) Forget(key uint64) {
 // Restore puts journaled messages and deduplication records back into an
 // empty queue, each in its place: the queue's order, groups and deadlines
 // are as they were, and the receipt handles handed out before still work
-// (with the queue's tag restored by SetTag). Records past the retention
-// period are dropped; deadlines that passed while the queue was away have
-// simply passed.
-func (q *Queue) Restore(recs []Record, dedup []DedupEntry) {
+// (with the queue's tag restored by SetTag). recs yields the messages in
+// ascending key order, as a store scanning its keys does, so a queue of a
+// million messages is rebuilt as it is read, without a copy. Records past
+// the retention period are dropped; deadlines that passed while the queue
+// was away have simply passed.
+func (q *Queue) Restore(recs iter.Seq[Record], dedup []DedupEntry) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	now := time.Now()
-	slices.SortFunc(recs, func(a, b Record) int {
-		switch {
-		case a.Key < b.Key:
-			return -1
-		case a.Key > b.Key:
-			return 1
-		}
-		return 0
-	})
-	for _, r := range recs {
+	for r := range recs {
 		r.Msg.ReceiveCount, r.Msg.FirstReceiveAt = r.ReceiveCount, r.FirstReceiveAt
 		e := &entry{key: r.Key, msg: r.Msg, enqueuedAt: r.EnqueuedAt, nonce: r.Nonce, timedPos: -1, agePos: -1}
 		q.lastKey = max(q.lastKey, r.Key)

@@ -1,6 +1,8 @@
 package queue
 
 import (
+	"iter"
+	"maps"
 	"slices"
 	"testing"
 	"time"
@@ -24,15 +26,20 @@ func (j *memJournal) PutDedup(d DedupEntry)       { j.dedup[d.Key] = d }
 func (j *memJournal) RemoveDedup(key string)      { delete(j.dedup, key) }
 func (j *memJournal) Clear()                      { clear(j.recs); clear(j.status) }
 
-func (j *memJournal) records() []Record {
-	var out []Record
-	for k, r := range j.recs {
-		if s, ok := j.status[k]; ok {
-			r.Status = s
+// records yields the messages in key order, as a store scan does.
+func (j *memJournal) records() iter.Seq[Record] {
+	keys := slices.Sorted(maps.Keys(j.recs))
+	return func(yield func(Record) bool) {
+		for _, k := range keys {
+			r := j.recs[k]
+			if s, ok := j.status[k]; ok {
+				r.Status = s
+			}
+			if !yield(r) {
+				return
+			}
 		}
-		out = append(out, r)
 	}
-	return out
 }
 
 // What a queue journals is enough to rebuild it: the restored queue has
