@@ -130,8 +130,10 @@ func (q *Queue) Restore(recs iter.Seq[Record], dedup []DedupEntry) {
 		e := &entry{key: r.Key, msg: r.Msg, enqueuedAt: r.EnqueuedAt, nonce: r.Nonce, timedPos: -1, agePos: -1}
 		q.lastKey = max(q.lastKey, r.Key)
 		q.lastNonce = max(q.lastNonce, r.Nonce)
-		if n, err := strconv.ParseUint(r.Msg.SequenceNumber, 10, 64); err == nil {
-			q.lastSeq = max(q.lastSeq, n)
+		if q.fifo {
+			if n, err := strconv.ParseUint(r.Msg.SequenceNumber, 10, 64); err == nil {
+				q.lastSeq = max(q.lastSeq, n)
+			}
 		}
 		q.entries.put(e)
 		heap.Push(&q.age, e)
