@@ -73,7 +73,10 @@ func OpenBolt(dir string) (*Bolt, error) {
 	// bbolt holds an exclusive lock on the file while it is open.
 	// The freelist is rebuilt at open rather than written at every commit:
 	// on a large file, writing it dominated each commit.
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, FreelistType: bolt.FreelistMapType, NoFreelistSync: true})
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, FreelistType: bolt.FreelistMapType, NoFreelistSync: true,
+		// Address space, not memory: growing the file then needs no remap,
+		// which would stall every commit and read while it happens.
+		InitialMmapSize: 1 << 30})
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("data dir %s is in use by another ferry process", dir)
 	}
