@@ -22,6 +22,7 @@ type IdentityPolicies interface {
 // authorize resolves the action's target and decides. It returns the
 // error to answer with, or nil to go on. Resolution errors (a queue that
 // does not exist) are answered before any decision, as AWS answers them.
+// A target's Then targets are decided in turn, each for its own action.
 func (s *Server) authorize(ctx context.Context, svc *api.Service, action *api.Action, req *api.Request, in any) *api.Error {
 	if s.cfg.IAMMode == "off" || !action.Authorized() {
 		return nil
@@ -30,48 +31,51 @@ func (s *Server) authorize(ctx context.Context, svc *api.Service, action *api.Ac
 	if err != nil {
 		return api.AsError(err)
 	}
-	owner := target.Account
-	if owner == "" {
-		owner = req.Account
+	for t := &target; t != nil; t = t.Then {
+		name := action.IAMAction
+		if t.Action != "" {
+			name = t.Action
+		}
+		if e := s.decide(svc, req, name, t); e != nil {
+			return e
+		}
 	}
-	p := &req.Principal
-	pin := policy.Input{
-		Request: policy.Request{
-			Action: action.IAMAction, Resource: target.ARN,
-			Principal: policy.Principal{ARN: p.ARN, Account: p.Account, Type: p.Type, RoleARN: p.RoleARN, Service: p.Service},
-		},
-		Session:         p.SessionPolicies,
-		ResourceAccount: owner,
-		ResourceKind:    target.Kind,
-		SameAccountOnly: target.SameAccountOnly,
+	return nil
+}
+
+// Allowed answers api.Authorizer: whether req would be allowed action on
+// t, without recording the decision. Outside enforce mode nothing is ever
+// denied, so the answer is true.
+func (s *Server) Allowed(_ context.Context, req *api.Request, action string, t *api.Target) bool {
+	if s.cfg.IAMMode != "enforce" {
+		return true
 	}
-	if s.identity != nil {
-		pin.Identity, pin.Boundary = s.identity.PoliciesFor(*p)
-	}
-	if target.Policy != nil {
-		pin.Resource = &policy.NamedPolicy{Name: target.PolicyName, Policy: target.Policy}
-	}
-	// A root acting on its own account with no policy in play needs no
-	// context; everything else gets the request context, answered on demand.
-	if pin.Identity != nil || pin.Boundary != nil || pin.Session != nil || pin.Resource != nil {
-		pin.Request.Conditions = target.Conditions
-		pin.Request.Context = &requestContext{req: req, t: &target, owner: owner, times: s.timeStrings(req.Time)}
-	}
-	dec := policy.Evaluate(&pin)
-	s.recordDecision(req, action.IAMAction, target.ARN, dec)
-	denied := action.IAMAction
-	for _, also := range target.AlsoRequires {
+	pin := s.policyInput(req, action, t)
+	return s.evaluate(&pin, action, t).Allowed
+}
+
+// decide asks the policy engine about one target, for its action and the
+// further actions it requires, records each decision and returns the
+// access-denied error to answer with, if any.
+func (s *Server) decide(svc *api.Service, req *api.Request, action string, t *api.Target) *api.Error {
+	pin := s.policyInput(req, action, t)
+	var dec policy.Decision
+	denied := action
+	for i := -1; i < len(t.AlsoRequires); i++ {
+		if i >= 0 {
+			denied = t.AlsoRequires[i]
+		}
+		pin.Request.Action = denied
+		dec = s.evaluate(&pin, denied, t)
+		s.recordDecision(req, denied, t.ARN, dec)
 		if !dec.Allowed {
 			break
 		}
-		pin.Request.Action = also
-		dec = policy.Evaluate(&pin)
-		s.recordDecision(req, also, target.ARN, dec)
-		denied = also
 	}
 	if dec.Allowed || s.cfg.IAMMode == "audit" {
 		return nil
 	}
+	p := &req.Principal
 	named := denied
 	if svc.LowerCaseDeniedAction {
 		named = strings.ToLower(named)
@@ -79,7 +83,7 @@ func (s *Server) authorize(ctx context.Context, svc *api.Service, action *api.Ac
 	if prefix, name, ok := strings.Cut(named, ":"); ok && svc.UpperCaseDeniedPrefix {
 		named = strings.ToUpper(prefix) + ":" + name
 	}
-	msg := dec.Message(p.ARN, named, target.ARN)
+	msg := dec.Message(p.ARN, named, t.ARN)
 	if dec.By != nil && dec.By.Sid != "" {
 		// Trainers want the statement, which AWS's text leaves out.
 		msg += " (statement " + strconv.Quote(dec.By.Sid) + " in " + dec.By.Policy + ")"
@@ -88,6 +92,54 @@ func (s *Server) authorize(ctx context.Context, svc *api.Service, action *api.Ac
 		return svc.Denied(msg)
 	}
 	return api.AccessDenied(msg)
+}
+
+// policyInput is the policy engine's question for one target: the
+// principal's identity policies, the target's own policy and, when any
+// policy is in play, the request context.
+func (s *Server) policyInput(req *api.Request, action string, t *api.Target) policy.Input {
+	owner := t.Account
+	if owner == "" {
+		owner = req.Account
+	}
+	p := &req.Principal
+	pin := policy.Input{
+		Request: policy.Request{
+			Action: action, Resource: t.ARN,
+			Principal: policy.Principal{ARN: p.ARN, Account: p.Account, Type: p.Type, RoleARN: p.RoleARN, Service: p.Service},
+		},
+		Session:         p.SessionPolicies,
+		ResourceAccount: owner,
+		ResourceKind:    t.Kind,
+		SameAccountOnly: t.SameAccountOnly,
+	}
+	if s.identity != nil {
+		pin.Identity, pin.Boundary = s.identity.PoliciesFor(*p)
+	}
+	if t.Policy != nil {
+		pin.Resource = &policy.NamedPolicy{Name: t.PolicyName, Policy: t.Policy}
+	}
+	// A root acting on its own account with no policy in play needs no
+	// context; everything else gets the request context, answered on demand.
+	if pin.Identity != nil || pin.Boundary != nil || pin.Session != nil || pin.Resource != nil {
+		pin.Request.Conditions = t.Conditions
+		pin.Request.Context = &requestContext{req: req, t: t, owner: owner, times: s.timeStrings(req.Time)}
+	}
+	return pin
+}
+
+// evaluate decides pin, then lets a grant on the target allow what no
+// policy did: grants add permissions but never override a Deny statement.
+// https://docs.aws.amazon.com/kms/latest/developerguide/grants.html
+func (s *Server) evaluate(pin *policy.Input, action string, t *api.Target) policy.Decision {
+	dec := policy.Evaluate(pin)
+	if dec.Allowed || dec.Explicit || t.Grant == nil {
+		return dec
+	}
+	if id, ok := t.Grant(action); ok {
+		return policy.Decision{Allowed: true, By: &policy.Match{Policy: "grant " + id, Effect: "Allow"}}
+	}
+	return dec
 }
 
 // requestContext answers the global condition keys AWS sets for a request
@@ -142,7 +194,7 @@ func (c *requestContext) Values(key string) []string {
 	case "aws:principalisawsservice":
 		return one(strconv.FormatBool(p.Type == api.PrincipalService))
 	case "aws:viaawsservice":
-		return one("false")
+		return one(strconv.FormatBool(c.req.ViaService != ""))
 	case "aws:resourceaccount":
 		return one(c.owner)
 	case "aws:sourcearn":

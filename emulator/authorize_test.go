@@ -27,6 +27,8 @@ func TestRequestContextKeys(t *testing.T) {
 			UserID: "AROAEXAMPLE:s1", Name: "s1", RoleARN: "arn:aws:iam::111111111111:role/reader", SourceIdentity: "bob",
 		},
 	}
+	// A call SQS makes to KMS for its caller.
+	via := &api.Request{Time: at, Principal: user.Principal, ViaService: "sqs.eu-west-1.amazonaws.com"}
 	target := &api.Target{Tags: map[string]string{"env": "prod"}}
 	ctx := func(req *api.Request) *requestContext {
 		return &requestContext{req: req, t: target, owner: "222222222222", times: srv.timeStrings(req.Time)}
@@ -54,6 +56,7 @@ func TestRequestContextKeys(t *testing.T) {
 		{user, "aws:requestedregion", []string{"eu-west-1"}},
 		{user, "aws:principalisawsservice", []string{"false"}},
 		{user, "aws:viaawsservice", []string{"false"}},
+		{via, "aws:viaawsservice", []string{"true"}},
 		{user, "aws:resourceaccount", []string{"222222222222"}},
 		{user, "aws:principaltag/team", []string{"blue"}},
 		{user, "aws:principaltag/missing", nil},

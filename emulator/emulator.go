@@ -13,6 +13,7 @@ import (
 
 	"github.com/ferry-emulator/ferry/emulator/api"
 	"github.com/ferry-emulator/ferry/iam"
+	"github.com/ferry-emulator/ferry/kms"
 	"github.com/ferry-emulator/ferry/persist"
 	"github.com/ferry-emulator/ferry/sns"
 	"github.com/ferry-emulator/ferry/sqs"
@@ -132,7 +133,11 @@ func New(cfg Config) (*Server, error) {
 		chain = append(chain, cfg.Credentials)
 	}
 	s.cfg.Credentials = chain
-	s.services = map[string]service{"sqs": s.sqs, "sns": s.sns, "iam": iamSvc, "sts": stsSvc}
+	kmsSvc, err := kms.New(kms.Config{Store: store, Log: cfg.Logger.With("service", "kms"), Now: cfg.Clock, Authorizer: s})
+	if err != nil {
+		return nil, err
+	}
+	s.services = map[string]service{"sqs": s.sqs, "sns": s.sns, "iam": iamSvc, "sts": stsSvc, "kms": kmsSvc}
 	s.metrics = newMetrics(s.sqs, s.sns)
 	s.iam = iamSvc
 	if cfg.Startup != nil {

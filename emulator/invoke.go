@@ -45,6 +45,7 @@ func (s *Server) Invoke(ctx context.Context, c *api.Call) (any, error) {
 		Log:           s.log,
 		SourceARN:     c.SourceARN,
 		SourceAccount: c.SourceAccount,
+		ViaService:    c.ViaService,
 		InProcess:     true,
 	}
 	if req.ID == "" {
@@ -91,7 +92,8 @@ func (s *Server) advertisedHost() string {
 // isDenial reports whether an error is an authorization decision's, which
 // the audit trail has already recorded.
 func isDenial(e *api.Error) bool {
-	return e.Status == 403 && (e.Code == "AccessDenied" || e.Code == "AuthorizationError" || e.Code == "AccessDeniedException")
+	// By code: KMS answers its denials with 400, the others with 403.
+	return e.Code == "AccessDenied" || e.Code == "AuthorizationError" || e.Code == "AccessDeniedException"
 }
 
 // recordFailure files a failed in-process call in the audit trail with the

@@ -22,6 +22,11 @@ type Call struct {
 	// SourceARN and SourceAccount are aws:SourceArn and aws:SourceAccount:
 	// the resource a service acts for (the topic delivering) and its owner.
 	SourceARN, SourceAccount string
+	// ViaService, when set, makes the call one the calling service makes
+	// for Principal through its endpoint (sqs.us-east-1.amazonaws.com), as
+	// SQS and SNS call KMS with their caller's credentials; see
+	// Request.ViaService.
+	ViaService string
 	// Resource names what the call acts on (the queue's ARN) for the audit
 	// trail, should it fail before its target is resolved.
 	Resource string

@@ -71,6 +71,11 @@ type Request struct {
 	// SourceARN and SourceAccount are set when a service principal acts
 	// for one of its resources (aws:SourceArn, aws:SourceAccount).
 	SourceARN, SourceAccount string
+	// ViaService is the endpoint of the service making an in-process call
+	// on its principal's behalf (sqs.us-east-1.amazonaws.com when SQS asks
+	// KMS for a data key for a user's message): kms:ViaService, and
+	// aws:ViaAWSService true. Empty on a request from outside.
+	ViaService string
 
 	// Resolved is what target resolution found (a service's own resource,
 	// such as a queue), left for the handler so it is not looked up twice.

@@ -26,6 +26,25 @@ type Target struct {
 	// AlsoRequires lists further actions the request needs allowed on the
 	// same target, as AssumeRole with session tags needs sts:TagSession.
 	AlsoRequires []string
+	// Action is the IAM action asked about this target when it is not the
+	// table entry's own: a Then target's.
+	Action string
+	// Then is a further resource the request acts on, authorized after
+	// this one for its own Action: KMS ReEncrypt needs kms:ReEncryptTo on
+	// its destination key as well as kms:ReEncryptFrom on its source.
+	Then *Target
+	// Grant, when set, reports whether a grant on the resource (a KMS
+	// grant) gives the caller the action, and the grant's id. A grant
+	// allows what no policy allows, but not what a Deny statement refuses.
+	Grant func(action string) (grantID string, ok bool)
+}
+
+// Authorizer answers whether a request would be allowed an action on a
+// target, recording nothing and denying nothing: KMS's policy lockout
+// safety check asks whether a new key policy still lets its caller change
+// it. It answers true unless authorization is enforced.
+type Authorizer interface {
+	Allowed(ctx context.Context, req *Request, action string, t *Target) bool
 }
 
 // Resolve attaches a target resolver to an action. An error from fn (say,
