@@ -18,7 +18,8 @@ import (
 
 // StartupConfig is what --config sets up before ferry serves: accounts with
 // their IAM users (with fixed access keys, so a compose file can hand them
-// to services), roles, SQS queues, and SNS topics with their subscriptions.
+// to services), roles, KMS keys with fixed ids and their aliases, SQS queues,
+// and SNS topics with their subscriptions.
 // It is read from YAML or JSON and
 // applied idempotently: what exists already is brought in line, nothing is
 // duplicated.
@@ -32,6 +33,19 @@ type AccountConfig struct {
 	Roles  []RoleConfig  `yaml:"roles"`
 	Queues []QueueConfig `yaml:"queues"`
 	Topics []TopicConfig `yaml:"topics"`
+	Keys   []KeyConfig   `yaml:"keys"`
+}
+
+// KeyConfig is a KMS key with a fixed id (a lower-case UUID), so that
+// services can be handed it, and its aliases. Keys are created before
+// queues and topics, which may name them.
+type KeyConfig struct {
+	ID          string            `yaml:"id"`
+	Region      string            `yaml:"region"` // default us-east-1
+	Description string            `yaml:"description"`
+	Policy      any               `yaml:"policy"` // object or JSON text; default: AWS's default key policy
+	Aliases     []string          `yaml:"aliases"`
+	Tags        map[string]string `yaml:"tags"`
 }
 
 // UserConfig is an IAM user. Policies are inline policies by name, each a
@@ -136,6 +150,11 @@ func (s *Server) applyStartup(c *StartupConfig) error {
 				return fmt.Errorf("%s.roles[%d] (%s): %w", at, i, r.Name, err)
 			}
 		}
+		for i, k := range a.Keys {
+			if err := s.applyKey(id, k); err != nil {
+				return fmt.Errorf("%s.keys[%d] (%s): %w", at, i, k.ID, err)
+			}
+		}
 		for i, q := range a.Queues {
 			if err := s.applyQueue(id, q); err != nil {
 				return fmt.Errorf("%s.queues[%d] (%s): %w", at, i, q.Name, err)
@@ -145,6 +164,29 @@ func (s *Server) applyStartup(c *StartupConfig) error {
 			if err := s.applyTopic(id, t); err != nil {
 				return fmt.Errorf("%s.topics[%d] (%s): %w", at, i, t.Name, err)
 			}
+		}
+	}
+	return nil
+}
+
+func (s *Server) applyKey(account string, k KeyConfig) error {
+	region := k.Region
+	if region == "" {
+		region = "us-east-1"
+	}
+	doc := ""
+	if k.Policy != nil {
+		var err error
+		if doc, err = policyText(k.Policy); err != nil {
+			return fmt.Errorf("policy: %w", err)
+		}
+	}
+	if err := s.kms.EnsureKey(account, region, k.ID, k.Description, doc, k.Tags); err != nil {
+		return err
+	}
+	for _, name := range k.Aliases {
+		if err := s.kms.EnsureAlias(account, region, name, k.ID); err != nil {
+			return err
 		}
 	}
 	return nil

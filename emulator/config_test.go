@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
@@ -52,6 +53,11 @@ accounts:
       - name: events.fifo
         region: eu-west-1
         attributes: {FifoQueue: true, ContentBasedDeduplication: true}
+    keys:
+      - id: 1234abcd-12ab-34cd-56ef-1234567890ab
+        description: records key
+        aliases: [alias/records]
+        tags: {team: care}
     topics:
       - name: patient-records
         attributes: {DisplayName: Patient records}
@@ -137,6 +143,14 @@ func TestStartupConfig(t *testing.T) {
 		t.Fatalf("delivery into the configured subscription: %+v %v", got, err)
 	}
 
+	// The key has its fixed id and alias, and works.
+	kc := kms.New(kms.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL()),
+		Credentials: credentials.NewStaticCredentialsProvider("111111111111", "test", "")})
+	enc, err := kc.Encrypt(ctx, &kms.EncryptInput{KeyId: aws.String("alias/records"), Plaintext: []byte("secret")})
+	if err != nil || !strings.HasSuffix(aws.ToString(enc.KeyId), "key/1234abcd-12ab-34cd-56ef-1234567890ab") {
+		t.Fatalf("encrypt with the configured key: %v %v", enc, err)
+	}
+
 	// Applying again changes nothing and fails on nothing.
 	if err := srv.applyStartup(cfg); err != nil {
 		t.Fatalf("second application: %v", err)
@@ -152,6 +166,8 @@ func TestStartupConfigErrors(t *testing.T) {
 		{"bad policy", "accounts:\n  \"111111111111\":\n    users: [{name: u, policies: {p: {Statement: [{Effect: Maybe}]}}}]\n", "accounts.111111111111.users[0] (u): policies.p: MalformedPolicyDocument"},
 		{"bad topic", "accounts:\n  \"111111111111\":\n    topics: [{name: \"a b\"}]\n", "accounts.111111111111.topics[0] (a b): InvalidParameter"},
 		{"bad subscription", "accounts:\n  \"111111111111\":\n    topics: [{name: t, subscriptions: [{protocol: email, endpoint: x@example.com}]}]\n", "topics[0] (t): subscriptions[0] (x@example.com)"},
+		{"bad kms key id", "accounts:\n  \"111111111111\":\n    keys: [{id: not-a-uuid}]\n", "accounts.111111111111.keys[0] (not-a-uuid): a key id is a lower-case UUID"},
+		{"bad key policy", "accounts:\n  \"111111111111\":\n    keys: [{id: 1234abcd-12ab-34cd-56ef-1234567890ab, policy: {Statement: [{Effect: Maybe}]}}]\n", "MalformedPolicyDocument"},
 		{"bad key", "accounts:\n  \"111111111111\":\n    users: [{name: u, accessKeys: [{id: short, secret: s}]}]\n", "accessKeys[0]"},
 	}
 	for _, tc := range tests {

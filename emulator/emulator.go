@@ -58,6 +58,7 @@ type Server struct {
 	byTarget map[string]service // by X-Amz-Target prefix
 	sqs      *sqs.Service
 	sns      *sns.Service
+	kms      *kms.Service
 	inFlight atomic.Int64 // AWS API requests being served
 	roots    sync.Map     // access key -> Identity of an account root
 	audit    *auditLog
@@ -137,6 +138,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.kms = kmsSvc
 	s.services = map[string]service{"sqs": s.sqs, "sns": s.sns, "iam": iamSvc, "sts": stsSvc, "kms": kmsSvc}
 	s.metrics = newMetrics(s.sqs, s.sns)
 	s.iam = iamSvc
