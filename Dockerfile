@@ -15,5 +15,8 @@ USER nonroot:nonroot
 VOLUME /data
 EXPOSE 4566 1883
 ENV FERRY_LISTEN=0.0.0.0:4566
+# State survives restarts in the /data volume; set FERRY_DATA_DIR= (empty)
+# for a fresh, in-memory ferry at every start.
+ENV FERRY_DATA_DIR=/data
 HEALTHCHECK --interval=5s --timeout=3s --start-period=2s --retries=3 CMD ["/usr/local/bin/ferry", "health"]
 ENTRYPOINT ["/usr/local/bin/ferry"]

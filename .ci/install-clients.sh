@@ -20,7 +20,7 @@ installed() {
 }
 
 missing=()
-for pkg in awscli python3-boto3 chromium; do
+for pkg in awscli python3-boto3 chromium jq; do
 	installed "$pkg" || missing+=("$pkg")
 done
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then

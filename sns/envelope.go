@@ -23,9 +23,9 @@ func appendDocument(dst []byte, fields []field, attrs map[string]MessageAttribut
 			dst = append(dst, ",\n"...)
 		}
 		dst = append(dst, "  "...)
-		dst = api.AppendJSONString(dst, f.name)
+		dst = api.AppendJSONStringText(dst, f.name)
 		dst = append(dst, " : "...)
-		dst = api.AppendJSONString(dst, f.value)
+		dst = api.AppendJSONStringText(dst, f.value)
 	}
 	if len(attrs) > 0 {
 		dst = append(dst, ",\n  \"MessageAttributes\" : {"...)
@@ -35,11 +35,11 @@ func appendDocument(dst []byte, fields []field, attrs map[string]MessageAttribut
 			}
 			v := attrs[name]
 			dst = append(dst, "\n    "...)
-			dst = api.AppendJSONString(dst, name)
+			dst = api.AppendJSONStringText(dst, name)
 			dst = append(dst, ` : {"Type":`...)
-			dst = api.AppendJSONString(dst, v.DataType)
+			dst = api.AppendJSONStringText(dst, v.DataType)
 			dst = append(dst, `,"Value":`...)
-			dst = api.AppendJSONString(dst, attributeText(v))
+			dst = api.AppendJSONStringText(dst, attributeText(v))
 			dst = append(dst, '}')
 		}
 		dst = append(dst, "\n  }"...)

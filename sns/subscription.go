@@ -46,6 +46,7 @@ type Subscription struct {
 func (sub *Subscription) outcome(err error) {
 	if err == nil {
 		sub.delivered.Add(1)
+		sub.lastError.Store(nil) // the latest delivery went through: nothing is failing now
 		return
 	}
 	sub.failed.Add(1)
@@ -144,6 +145,19 @@ func (s *Service) subscribe(ctx context.Context, req *api.Request, in *subscribe
 				}
 			}
 			sub.mu.Unlock()
+			if sub.config().pending {
+				if sub.Protocol == "sqs" && sub.queue.arn != "" && queueOwner(sub) == req.Account {
+					// The queue's owner subscribing its own queue needs no
+					// confirmation, whoever subscribed it first.
+					if err := s.confirmAsOwner(sub); err != nil {
+						return nil, err
+					}
+				} else {
+					// Subscribing again asks for confirmation again, as
+					// AWS's console "Request confirmation" does.
+					s.deliver.confirmation(ctx, sub, s.hostFor(req), req.ID)
+				}
+			}
 			return &subscriptionARNOutput{SubscriptionArn: shownARN(sub, in.ReturnSubscriptionArn)}, nil
 		}
 	}
@@ -630,4 +644,22 @@ func attributeOrder(attrs map[string]string) []string {
 		return 0
 	})
 	return keys
+}
+
+// queueOwner is the account of an sqs subscription's queue.
+func queueOwner(sub *Subscription) string {
+	a, _ := parseARN(sub.Endpoint)
+	return a.account
+}
+
+// confirmAsOwner confirms a pending queue subscription for the queue's
+// owner, who needs no token.
+func (s *Service) confirmAsOwner(sub *Subscription) error {
+	sub.mu.Lock()
+	cfg := *sub.config()
+	cfg.pending = false
+	sub.confirmedAuthenticated = true
+	sub.cfg.Store(&cfg)
+	sub.mu.Unlock()
+	return s.saveSubscription(sub)
 }

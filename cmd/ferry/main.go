@@ -43,6 +43,9 @@ func main() {
 		return
 	}
 	if err := run(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return // the usage is printed; asking for it is no failure
+		}
 		fmt.Fprintln(os.Stderr, "ferry:", err)
 		os.Exit(1)
 	}
@@ -179,7 +182,7 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("ferry: AWS APIs on http://%s\n", srv.Addr())
+	fmt.Printf("ferry: AWS APIs on %s\n", srv.URL())
 
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)

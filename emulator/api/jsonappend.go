@@ -13,13 +13,20 @@ const hexDigits = "0123456789abcdef"
 
 // AppendJSONString appends s as a JSON string, escaping as encoding/json
 // does (including <, > and &, and invalid UTF-8 as U+FFFD).
-func AppendJSONString(dst []byte, s string) []byte {
+func AppendJSONString(dst []byte, s string) []byte { return appendJSONString(dst, s, true) }
+
+// AppendJSONStringText is AppendJSONString leaving <, > and & as they are,
+// as AWS writes the JSON documents SNS delivers (a SubscribeURL keeps its
+// literal &).
+func AppendJSONStringText(dst []byte, s string) []byte { return appendJSONString(dst, s, false) }
+
+func appendJSONString(dst []byte, s string, html bool) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			if c >= 0x20 && c != '"' && c != '\\' && (!html || c != '<' && c != '>' && c != '&') {
 				i++
 				continue
 			}

@@ -1,0 +1,274 @@
+package conformance
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// walkthroughDoc is the trainers' walkthrough that TestDocsWalkthrough keeps
+// runnable.
+const walkthroughDoc = "../docs/walkthrough-cross-account-sns-sqs.md"
+
+// walkthroughStep is one marked shell block of a walkthrough. A block is
+// marked by the line before its ```sh fence:
+//
+//	<!-- run: NAME -->        every command must succeed (bash -e)
+//	<!-- run: NAME fails -->  commands may fail; the test reads what they print
+type walkthroughStep struct {
+	name  string
+	fails bool
+	body  string
+}
+
+var stepMarker = regexp.MustCompile(`^<!-- run: ([a-z0-9-]+)( fails)? -->$`)
+
+// walkthroughSteps extracts the marked blocks of a Markdown walkthrough, in
+// order. A marker not followed by a ```sh block, or a name used twice, is
+// an error, so that an edit cannot silently drop a step.
+func walkthroughSteps(doc []byte) ([]walkthroughStep, error) {
+	var steps []walkthroughStep
+	seen := map[string]bool{}
+	lines := strings.Split(string(doc), "\n")
+	for i := 0; i < len(lines); i++ {
+		m := stepMarker.FindStringSubmatch(lines[i])
+		if m == nil {
+			continue
+		}
+		if seen[m[1]] {
+			return nil, fmt.Errorf("line %d: step %q marked twice", i+1, m[1])
+		}
+		seen[m[1]] = true
+		if i+1 >= len(lines) || lines[i+1] != "```sh" {
+			return nil, fmt.Errorf("line %d: step %q is not followed by a ```sh block", i+1, m[1])
+		}
+		var body []string
+		j := i + 2
+		for ; j < len(lines) && lines[j] != "```"; j++ {
+			body = append(body, lines[j])
+		}
+		if j == len(lines) {
+			return nil, fmt.Errorf("line %d: step %q: unterminated block", i+1, m[1])
+		}
+		steps = append(steps, walkthroughStep{name: m[1], fails: m[2] != "", body: strings.Join(body, "\n")})
+		i = j
+	}
+	return steps, nil
+}
+
+// walkthroughScript is one bash script of the steps, run in one shell as a
+// reader would run them. Before each step it asks flushURL to wait for
+// ferry's SNS deliveries, so that "nothing arrived" is a fact and not a
+// race; around each step it prints markers that splitSteps finds.
+func walkthroughScript(steps []walkthroughStep, flushURL string) string {
+	var b strings.Builder
+	b.WriteString("exec 2>&1\nset -o pipefail\n")
+	for _, s := range steps {
+		fmt.Fprintf(&b, "curl -fsS %q >/dev/null || { echo 'flush failed'; exit 97; }\n", flushURL)
+		fmt.Fprintf(&b, "printf '\\n@@@ %s begin\\n'\n", s.name)
+		if s.fails {
+			b.WriteString("set +e\n")
+		} else {
+			b.WriteString("set -e\n")
+		}
+		b.WriteString(s.body + "\nset +e\n")
+		fmt.Fprintf(&b, "printf '\\n@@@ %s end\\n'\n", s.name)
+	}
+	return b.String()
+}
+
+// splitSteps maps each step that began to what it printed, and says which
+// steps ran to their end.
+func splitSteps(out []byte) (printed map[string]string, ended map[string]bool) {
+	printed, ended = map[string]string{}, map[string]bool{}
+	var cur string
+	var buf strings.Builder
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if rest, ok := strings.CutPrefix(line, "@@@ "); ok {
+			name, what, _ := strings.Cut(rest, " ")
+			switch what {
+			case "begin":
+				cur = name
+				buf.Reset()
+				continue
+			case "end":
+				printed[name] = strings.TrimSpace(buf.String())
+				ended[name] = true
+				cur = ""
+				continue
+			}
+		}
+		if cur != "" {
+			buf.WriteString(line + "\n")
+			printed[cur] = strings.TrimSpace(buf.String())
+		}
+	}
+	return printed, ended
+}
+
+// TestDocsWalkthrough runs the cross-account SNS to SQS walkthrough's
+// commands with the AWS CLI against ferry and checks what a trainer would
+// point at: the subscription the topic policy refuses, the delivery lost to a
+// missing queue policy and its Deny in the audit trail, the delivery after
+// the fix, the confirmation that arrives instead of the message when the
+// topic owner subscribes, delivery once its SubscribeURL is opened, and the
+// third account's AuthorizationError.
+func TestDocsWalkthrough(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the walkthrough runs the aws CLI some 25 times; skipped in -short mode")
+	}
+	t.Parallel()
+	candidates := []string{debianAWSCLI, "aws"}
+	if bin := os.Getenv("FERRY_AWS_CLI"); bin != "" {
+		candidates = []string{bin}
+	}
+	clis := distinctExecutables(candidates...)
+	if len(clis) == 0 {
+		t.Skip("aws CLI not installed: " + installHint)
+	}
+	for _, tool := range []string{"bash", "curl", "jq"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not installed: the walkthrough needs it", tool)
+		}
+	}
+	doc, err := os.ReadFile(walkthroughDoc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps, err := walkthroughSteps(doc)
+	if err != nil {
+		t.Fatalf("%s: %v", walkthroughDoc, err)
+	}
+
+	srv := startFerry(t)
+	flush := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := srv.Flush(r.Context()); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+		}
+	}))
+	defer flush.Close()
+
+	// The walkthrough says "aws": make that the CLI chosen above.
+	bin := t.TempDir()
+	if err := os.Symlink(clis[0], filepath.Join(bin, "aws")); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	script := filepath.Join(dir, "walkthrough.sh")
+	if err := os.WriteFile(script, []byte(walkthroughScript(steps, flush.URL)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := clientEnv(t, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "FERRY="+srv.URL())
+	r := runProcess(t, dir, env, "bash", script)
+	printed, ended := splitSteps(r.stdout)
+	if r.err != nil {
+		last := steps[0].name
+		for _, s := range steps {
+			if _, ok := printed[s.name]; ok {
+				last = s.name
+			}
+		}
+		t.Fatalf("walkthrough (%s) stopped in step %s: %v\n%s", clis[0], last, r.err, printed[last])
+	}
+	for _, s := range steps {
+		if !ended[s.name] {
+			t.Errorf("step %s did not run to its end:\n%s", s.name, printed[s.name])
+		}
+	}
+
+	topic := "arn:aws:sns:us-east-1:111111111111:orders"
+	checks := []struct {
+		step, what string
+		ok         func(out string) bool
+	}{
+		{"setup", "both accounts' roots", func(o string) bool {
+			return strings.Contains(o, `"arn:aws:iam::111111111111:root"`) && strings.Contains(o, `"arn:aws:iam::222222222222:root"`)
+		}},
+		{"a-subscribe-denied", "AuthorizationError for SNS:Subscribe", func(o string) bool {
+			return strings.Contains(o, "(AuthorizationError) when calling the Subscribe operation") &&
+				strings.Contains(o, "arn:aws:iam::222222222222:root is not authorized to perform: SNS:Subscribe")
+		}},
+		{"a-subscribe", "a confirmed subscription ARN", func(o string) bool {
+			return strings.Contains(o, `"SubscriptionArn": "`+topic+":")
+		}},
+		{"a-publish-lost", "a MessageId and an empty queue", func(o string) bool {
+			return strings.Contains(o, `"MessageId"`) && !strings.Contains(o, `"Messages"`)
+		}},
+		{"a-why", "sns.amazonaws.com's Deny for the billing queue", func(o string) bool {
+			return strings.Contains(o, `"principal": "sns.amazonaws.com"`) && strings.Contains(o, `"decision": "Deny"`) &&
+				strings.Contains(o, `"resource": "arn:aws:sqs:us-east-1:222222222222:billing"`) &&
+				strings.Contains(o, "because no resource-based policy allows the sqs:SendMessage action")
+		}},
+		{"a-deliver", "the notification of order 2", func(o string) bool {
+			return strings.Contains(o, `"Type": "Notification"`) && strings.Contains(o, `"Message": "{\"order\":2}"`)
+		}},
+		{"b-subscribe", "a pending subscription", func(o string) bool {
+			return strings.Contains(o, `"SubscriptionArn": "pending confirmation"`) &&
+				strings.Contains(o, "arn:aws:sqs:us-east-1:222222222222:shipping\tPendingConfirmation")
+		}},
+		{"b-confirmation", "only the SubscriptionConfirmation, with a SubscribeURL on ferry", func(o string) bool {
+			return strings.Count(o, `"Type": "SubscriptionConfirmation"`) == 1 && !strings.Contains(o, "Notification") &&
+				strings.Contains(o, `"SubscribeURL": "`+srv.URL()+"/?Action=ConfirmSubscription&TopicArn="+topic+"&Token=")
+		}},
+		{"b-confirm", "ConfirmSubscriptionResponse", func(o string) bool {
+			return strings.Contains(o, "<ConfirmSubscriptionResponse") && strings.Contains(o, "<SubscriptionArn>"+topic+":")
+		}},
+		{"b-deliver", "the notification of order 4", func(o string) bool {
+			return strings.Contains(o, `"Type": "Notification"`) && strings.Contains(o, `"Message": "{\"order\":4}"`)
+		}},
+		{"c-outsider", "AuthorizationError for Subscribe and Publish, both in the audit trail", func(o string) bool {
+			return strings.Contains(o, "(AuthorizationError) when calling the Subscribe operation") &&
+				strings.Contains(o, "(AuthorizationError) when calling the Publish operation") &&
+				strings.Contains(o, "333333333333:root is not authorized to perform: sns:Subscribe") &&
+				strings.Contains(o, "333333333333:root is not authorized to perform: sns:Publish")
+		}},
+		{"reset", "the reset's answer", func(o string) bool { return o == `{"status":"reset"}` }},
+	}
+	for _, c := range checks {
+		out, ok := printed[c.step]
+		if !ok {
+			t.Errorf("%s has no step %q: keep its marker", walkthroughDoc, c.step)
+			continue
+		}
+		if !c.ok(out) {
+			t.Errorf("step %s: want %s; it printed:\n%s", c.step, c.what, out)
+		}
+	}
+}
+
+// TestDocsWalkthroughSteps checks the extraction on its own, without the CLI.
+func TestDocsWalkthroughSteps(t *testing.T) {
+	doc := "text\n<!-- run: one -->\n```sh\necho 1\necho 2\n```\n\n```sh\nnot marked\n```\n<!-- run: two fails -->\n```sh\nfalse\n```\n"
+	steps, err := walkthroughSteps([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(steps) != 2 || steps[0] != (walkthroughStep{"one", false, "echo 1\necho 2"}) ||
+		steps[1] != (walkthroughStep{"two", true, "false"}) {
+		t.Fatalf("steps = %+v", steps)
+	}
+	for _, bad := range []string{
+		"<!-- run: x -->\ntext\n```sh\necho\n```\n",
+		"<!-- run: x -->\n```sh\necho\n",
+		"<!-- run: x -->\n```sh\n```\n<!-- run: x -->\n```sh\n```\n",
+	} {
+		if _, err := walkthroughSteps([]byte(bad)); err == nil {
+			t.Errorf("walkthroughSteps(%q): no error", bad)
+		}
+	}
+	printed, ended := splitSteps([]byte("noise\n@@@ one begin\nout\n@@@ one end\n\n@@@ two begin\npartial"))
+	if printed["one"] != "out" || !ended["one"] || printed["two"] != "partial" || ended["two"] {
+		t.Errorf("splitSteps: printed %q, ended %v", printed, ended)
+	}
+}
