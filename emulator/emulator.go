@@ -108,7 +108,7 @@ func New(cfg Config) (*Server, error) {
 	s.identity = cfg.Identity
 	s.baseCtx, s.cancel = context.WithCancel(context.Background())
 	var err error
-	s.sqs, err = sqs.New(sqs.Config{Store: store, Log: cfg.Logger.With("service", "sqs"), Now: cfg.Clock})
+	s.sqs, err = sqs.New(sqs.Config{Store: store, Log: cfg.Logger.With("service", "sqs"), Now: cfg.Clock, Invoker: s})
 	if err != nil {
 		return nil, err
 	}

@@ -60,3 +60,15 @@ func errInvalidBatchEntryID() *api.Error {
 func errBatchRequestTooLong() *api.Error {
 	return snsError("BatchRequestTooLong", 400, "The length of all the messages put together is more than the limit")
 }
+
+// The KMS errors Publish answers for an encrypted topic when KMS refuses
+// the publisher a data key; the message is KMS's, relayed.
+// https://docs.aws.amazon.com/sns/latest/api/API_Publish.html#API_Publish_Errors
+
+func errKMSAccessDenied(msg string) *api.Error { return snsError("KMSAccessDenied", 400, msg) }
+
+func errKMSDisabled(msg string) *api.Error { return snsError("KMSDisabled", 400, msg) }
+
+func errKMSInvalidState(msg string) *api.Error { return snsError("KMSInvalidState", 400, msg) }
+
+func errKMSNotFound(msg string) *api.Error { return snsError("KMSNotFound", 400, msg) }

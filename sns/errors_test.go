@@ -37,6 +37,10 @@ var sdkErrorOf = map[string]struct {
 	"errBatchEntryIdsNotDistinct": {&types.BatchEntryIdsNotDistinctException{}, schemas.BatchEntryIdsNotDistinctException},
 	"errInvalidBatchEntryID":      {&types.InvalidBatchEntryIdException{}, schemas.InvalidBatchEntryIdException},
 	"errBatchRequestTooLong":      {&types.BatchRequestTooLongException{}, schemas.BatchRequestTooLongException},
+	"errKMSAccessDenied":          {&types.KMSAccessDeniedException{}, schemas.KMSAccessDeniedException},
+	"errKMSDisabled":              {&types.KMSDisabledException{}, schemas.KMSDisabledException},
+	"errKMSInvalidState":          {&types.KMSInvalidStateException{}, schemas.KMSInvalidStateException},
+	"errKMSNotFound":              {&types.KMSNotFoundException{}, schemas.KMSNotFoundException},
 }
 
 func TestErrorsMatchSDKModel(t *testing.T) {

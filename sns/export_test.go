@@ -18,4 +18,8 @@ var ErrorConstructors = map[string]func() *api.Error{
 	"errBatchEntryIdsNotDistinct": errBatchEntryIdsNotDistinct,
 	"errInvalidBatchEntryID":      errInvalidBatchEntryID,
 	"errBatchRequestTooLong":      errBatchRequestTooLong,
+	"errKMSAccessDenied":          func() *api.Error { return errKMSAccessDenied("m") },
+	"errKMSDisabled":              func() *api.Error { return errKMSDisabled("m") },
+	"errKMSInvalidState":          func() *api.Error { return errKMSInvalidState("m") },
+	"errKMSNotFound":              func() *api.Error { return errKMSNotFound("m") },
 }

@@ -228,6 +228,9 @@ func (s *Service) publish(ctx context.Context, req *api.Request, in *publishInpu
 	if perr != nil {
 		return nil, perr
 	}
+	if err := s.checkDataKey(ctx, req, t); err != nil {
+		return nil, err
+	}
 	s.send(ctx, m)
 	return &publishOutput{MessageId: m.id, SequenceNumber: m.seq}, nil
 }
@@ -312,6 +315,9 @@ func (s *Service) publishBatch(ctx context.Context, req *api.Request, in *publis
 	}
 	if total > t.maxMessageSize() {
 		return nil, errBatchRequestTooLong()
+	}
+	if err := s.checkDataKey(ctx, req, t); err != nil {
+		return nil, err
 	}
 	out := &publishBatchOutput{Successful: members[batchSuccess]{}, Failed: members[batchFailure]{}}
 	for _, e := range entries {

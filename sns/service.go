@@ -48,6 +48,7 @@ type Service struct {
 	api     *api.Service
 	signer  *signer
 	deliver *dispatcher
+	keys    dataKeys // publishers' data keys for encrypted topics
 
 	mu      sync.RWMutex
 	regions map[regionKey]*region
@@ -141,6 +142,7 @@ func (s *Service) API() *api.Service { return s.api }
 // Reset forgets every topic and subscription; the emulator resets the store.
 func (s *Service) Reset() {
 	s.deliver.cancelHTTP()
+	s.keys.reset()
 	s.mu.Lock()
 	s.regions = map[regionKey]*region{}
 	s.subs = map[string]*Subscription{}

@@ -39,7 +39,7 @@ func entryError(id string, e *api.Error) batchResultError {
 	return batchResultError{ID: id, SenderFault: !e.Receiver, Code: e.WireCode(), Message: e.Message}
 }
 
-func (s *Service) sendMessageBatch(_ context.Context, req *api.Request, in *sendMessageBatchInput) (*sendMessageBatchOutput, error) {
+func (s *Service) sendMessageBatch(ctx context.Context, req *api.Request, in *sendMessageBatchInput) (*sendMessageBatchOutput, error) {
 	q, err := s.queueFromURL(req, in.QueueURL)
 	if err != nil {
 		return nil, err
@@ -76,6 +76,11 @@ func (s *Service) sendMessageBatch(_ context.Context, req *api.Request, in *send
 	if total > maxMessageSize {
 		return nil, errBatchRequestTooLong(total, maxMessageSize)
 	}
+	// One data key serves the whole request.
+	sl, kerr := s.sealerFor(ctx, req, q)
+	if kerr != nil {
+		return nil, kerr
+	}
 	// Entries are sent in order, so a FIFO batch keeps its order within each group.
 	for i := range entries {
 		e := &in.Entries[i]
@@ -84,6 +89,7 @@ func (s *Service) sendMessageBatch(_ context.Context, req *api.Request, in *send
 			out.Failed = append(out.Failed, entryError(e.ID, perr))
 			continue
 		}
+		sl.seal(q, &m)
 		stored, _, serr := q.engine.Send(&m, delay)
 		if serr != nil {
 			out.Failed = append(out.Failed, entryError(e.ID, engineError(serr, "")))

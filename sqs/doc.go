@@ -8,5 +8,10 @@
 //   - A standard queue never delivers a message twice while it is in flight and
 //     returns every visible message a receive asks for (AWS samples servers).
 //
+// Server-side encryption (sse.go) seals bodies with real AES-256-GCM under
+// data keys from ferry's KMS or, for SSE-SQS, a key ferry holds in its
+// store. A receive that KMS refuses makes the messages it took visible
+// again at once (their receive counts stand).
+//
 // This package carries no compatibility promise; the emulator package does.
 package sqs

@@ -95,3 +95,27 @@ func errUnsupportedOperation(msg string) *api.Error {
 func errOverLimit(msg string) *api.Error {
 	return sqsError("OverLimit", "OverLimit", 403, msg)
 }
+
+// The KMS errors SQS answers for an encrypted queue (SSE-KMS) when KMS
+// refuses the data key: the message is KMS's own, relayed as SQS relays it.
+// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html#API_SendMessage_Errors
+
+func errKmsAccessDenied(msg string) *api.Error {
+	return sqsError("KmsAccessDenied", "KMS.AccessDeniedException", 400, msg)
+}
+
+func errKmsDisabled(msg string) *api.Error {
+	return sqsError("KmsDisabled", "KMS.DisabledException", 400, msg)
+}
+
+func errKmsInvalidState(msg string) *api.Error {
+	return sqsError("KmsInvalidState", "KMS.InvalidStateException", 400, msg)
+}
+
+func errKmsNotFound(msg string) *api.Error {
+	return sqsError("KmsNotFound", "KMS.NotFoundException", 400, msg)
+}
+
+func errKmsInvalidKeyUsage(msg string) *api.Error {
+	return sqsError("KmsInvalidKeyUsage", "KMS.InvalidKeyUsageException", 400, msg)
+}

@@ -46,6 +46,11 @@ var sdkErrorOf = map[string]struct {
 	"errResourceNotFound":             {&types.ResourceNotFoundException{}, schemas.ResourceNotFoundException},
 	"errOverLimit":                    {&types.OverLimit{}, schemas.OverLimit},
 	"errUnsupportedOperation":         {&types.UnsupportedOperation{}, schemas.UnsupportedOperation},
+	"errKmsAccessDenied":              {&types.KmsAccessDenied{}, schemas.KmsAccessDenied},
+	"errKmsDisabled":                  {&types.KmsDisabled{}, schemas.KmsDisabled},
+	"errKmsInvalidState":              {&types.KmsInvalidState{}, schemas.KmsInvalidState},
+	"errKmsNotFound":                  {&types.KmsNotFound{}, schemas.KmsNotFound},
+	"errKmsInvalidKeyUsage":           {&types.KmsInvalidKeyUsage{}, schemas.KmsInvalidKeyUsage},
 }
 
 func TestErrorsMatchSDKModel(t *testing.T) {

@@ -24,4 +24,9 @@ var ErrorConstructors = map[string]func() *api.Error{
 	"errResourceNotFound":             func() *api.Error { return errResourceNotFound("m") },
 	"errOverLimit":                    func() *api.Error { return errOverLimit("m") },
 	"errUnsupportedOperation":         func() *api.Error { return errUnsupportedOperation("m") },
+	"errKmsAccessDenied":              func() *api.Error { return errKmsAccessDenied("m") },
+	"errKmsDisabled":                  func() *api.Error { return errKmsDisabled("m") },
+	"errKmsInvalidState":              func() *api.Error { return errKmsInvalidState("m") },
+	"errKmsNotFound":                  func() *api.Error { return errKmsNotFound("m") },
+	"errKmsInvalidKeyUsage":           func() *api.Error { return errKmsInvalidKeyUsage("m") },
 }

@@ -283,7 +283,7 @@ func sendResult(m *queue.Message, stored queue.Message) sendMessageOutput {
 	}
 }
 
-func (s *Service) sendMessage(_ context.Context, req *api.Request, in *SendMessageInput) (*sendMessageOutput, error) {
+func (s *Service) sendMessage(ctx context.Context, req *api.Request, in *SendMessageInput) (*sendMessageOutput, error) {
 	q, err := s.queueFromURL(req, in.QueueURL)
 	if err != nil {
 		return nil, err
@@ -295,6 +295,11 @@ func (s *Service) sendMessage(_ context.Context, req *api.Request, in *SendMessa
 	if perr != nil {
 		return nil, perr
 	}
+	sl, kerr := s.sealerFor(ctx, req, q)
+	if kerr != nil {
+		return nil, kerr
+	}
+	sl.seal(q, &m)
 	stored, _, serr := q.engine.Send(&m, delay)
 	if serr != nil {
 		return nil, engineError(serr, "")
@@ -441,6 +446,14 @@ func (s *Service) receiveMessage(ctx context.Context, req *api.Request, in *rece
 		return nil, engineError(rerr, "")
 	}
 	if err := s.durable(req); err != nil {
+		return nil, err
+	}
+	if err := s.openBodies(ctx, req, q, got); err != nil {
+		// The receiver may not open them: they are visible again at once
+		// for a consumer that may (their receive counts stand, as in AWS).
+		for i := range got {
+			_ = q.engine.ChangeVisibility(got[i].ReceiptHandle, 0)
+		}
 		return nil, err
 	}
 	out := &receiveMessageOutput{Messages: make([]message, 0, len(got))}

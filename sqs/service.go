@@ -18,8 +18,12 @@ type Config struct {
 	Store persist.Store
 	Log   *slog.Logger
 	// Now is the clock for queue metadata (timestamps, purge and re-create
-	// windows); default time.Now.
+	// windows) and data key reuse; default time.Now.
 	Now func() time.Time
+	// Invoker calls KMS for the data keys of encrypted queues (SSE-KMS),
+	// as the request's principal; without one, SSE-KMS queues answer
+	// InternalFailure.
+	Invoker api.Invoker
 }
 
 // Service is SQS across every account and region.
@@ -33,6 +37,7 @@ type Service struct {
 	log   *slog.Logger
 	now   func() time.Time
 	api   *api.Service
+	sse   *encryption
 
 	meta    sync.Mutex
 	mu      sync.RWMutex
@@ -60,6 +65,11 @@ func New(cfg Config) (*Service, error) {
 	}
 	s := &Service{store: cfg.Store, log: cfg.Log, now: cfg.Now, regions: map[regionKey]*region{}}
 	s.moves = newMoveTasks(s)
+	store := cfg.Store
+	if store == nil {
+		store = persist.NewMemory()
+	}
+	s.sse = newEncryption(cfg.Invoker, store, cfg.Now)
 	s.api = &api.Service{
 		Denied:                api.AccessDenied,
 		LowerCaseDeniedAction: true,
@@ -117,6 +127,7 @@ func (s *Service) API() *api.Service { return s.api }
 // Reset forgets every queue and move task; the emulator resets the store.
 func (s *Service) Reset() {
 	s.moves.stopAll()
+	s.sse.reset()
 	s.meta.Lock()
 	defer s.meta.Unlock()
 	s.mu.Lock()

@@ -127,6 +127,17 @@ func TestKillNineKeepsEveryAcknowledgedWrite(t *testing.T) {
 					}
 				}()
 			}
+			// The kill point counts from the first answered send, so that a
+			// slow start (a loaded machine, the race detector) cannot make a
+			// round with nothing to check.
+			for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+				mu.Lock()
+				n := len(sent)
+				mu.Unlock()
+				if n > 0 {
+					break
+				}
+			}
 			time.Sleep(killAfter)
 			if err := cmd.Process.Kill(); err != nil {
 				t.Fatal(err)
