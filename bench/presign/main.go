@@ -22,6 +22,7 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 )
 
@@ -30,6 +31,7 @@ func main() {
 	queue := flag.String("queue", "load", "queue to create and send to")
 	out := flag.String("out", "sendmessage.lua", "wrk script to write")
 	asUser := flag.Bool("as-user", false, "sign as an IAM user whose identity policy allows the send, so every request evaluates a policy")
+	sse := flag.String("sse", "", "queue encryption: none (SqsManagedSseEnabled=false), kms (a new customer key), or empty for the default")
 	flag.Parse()
 
 	ctx := context.Background()
@@ -38,7 +40,22 @@ func main() {
 		Region: "us-east-1", BaseEndpoint: endpoint,
 		Credentials: credentials.StaticCredentialsProvider{Value: creds},
 	})
-	q, err := client.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: queue})
+	attrs := map[string]string{}
+	switch *sse {
+	case "none":
+		attrs["SqsManagedSseEnabled"] = "false"
+	case "kms":
+		kc := kms.New(kms.Options{Region: "us-east-1", BaseEndpoint: endpoint, Credentials: credentials.StaticCredentialsProvider{Value: creds}})
+		key, err := kc.CreateKey(ctx, &kms.CreateKeyInput{Description: aws.String("load test")})
+		if err != nil {
+			log.Fatalf("create key: %v", err)
+		}
+		attrs["KmsMasterKeyId"] = *key.KeyMetadata.Arn
+	case "":
+	default:
+		log.Fatalf("--sse %q: want none or kms", *sse)
+	}
+	q, err := client.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: queue, Attributes: attrs})
 	if err != nil {
 		log.Fatalf("create queue: %v", err)
 	}
