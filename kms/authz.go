@@ -56,8 +56,8 @@ func (s *Service) keyTarget(req *api.Request, k *Key, ec map[string]string, acti
 	pol, tags, grants := k.policy, k.tags, k.grants
 	s.mu.RUnlock()
 	m := baseConditions(req)
-	m["kms:keyspec"] = []string{"SYMMETRIC_DEFAULT"}
-	m["kms:keyusage"] = []string{"ENCRYPT_DECRYPT"}
+	m["kms:keyspec"] = []string{k.spec}
+	m["kms:keyusage"] = []string{k.usage}
 	m["kms:keyorigin"] = []string{"AWS_KMS"}
 	m["kms:multiregion"] = []string{"false"}
 	addContextConditions(m, ec)
@@ -144,8 +144,9 @@ func (s *Service) targetCreateKey(_ context.Context, req *api.Request, in *creat
 		return api.Target{}, err
 	}
 	m := baseConditions(req)
-	m["kms:keyspec"] = []string{"SYMMETRIC_DEFAULT"}
-	m["kms:keyusage"] = []string{"ENCRYPT_DECRYPT"}
+	spec, usage, _ := in.specAndUsage()
+	m["kms:keyspec"] = []string{spec}
+	m["kms:keyusage"] = []string{usage}
 	m["kms:keyorigin"] = []string{"AWS_KMS"}
 	m["kms:multiregion"] = []string{"false"}
 	m["kms:bypasspolicylockoutsafetycheck"] = []string{strconv.FormatBool(in.BypassPolicyLockoutSafetyCheck)}
@@ -167,6 +168,7 @@ func (s *Service) targetDecrypt(_ context.Context, req *api.Request, in *Decrypt
 	if a := requestAlias(in.KeyId); a != "" {
 		t.Conditions["kms:requestalias"] = []string{a}
 	}
+	t.Conditions["kms:encryptionalgorithm"] = []string{algorithmOrDefault(in.EncryptionAlgorithm)}
 	return t, nil
 }
 
@@ -206,4 +208,17 @@ func (in *enableKeyRotationInput) conditions(m map[string][]string) {
 
 func (in *putKeyPolicyInput) conditions(m map[string][]string) {
 	m["kms:bypasspolicylockoutsafetycheck"] = []string{strconv.FormatBool(in.BypassPolicyLockoutSafetyCheck)}
+}
+
+func (in *EncryptInput) conditions(m map[string][]string) {
+	m["kms:encryptionalgorithm"] = []string{algorithmOrDefault(in.EncryptionAlgorithm)}
+}
+
+// algorithmOrDefault is an encryption algorithm as KMS uses it:
+// SYMMETRIC_DEFAULT when none is given.
+func algorithmOrDefault(a string) string {
+	if a == "" {
+		return specSymmetric
+	}
+	return a
 }

@@ -27,10 +27,11 @@ func (s *Service) EnsureKey(account, region, id, description, doc string, tags m
 	if doc == "" {
 		p = defaultKeyPolicy(account)
 	} else {
-		var err error
-		if p, err = parseKeyPolicy(doc); err != nil {
+		parsed, err := parseKeyPolicy(doc)
+		if err != nil {
 			return err
 		}
+		p = parsed
 	}
 	s.meta.Lock()
 	defer s.meta.Unlock()

@@ -2,16 +2,22 @@ package kms
 
 import (
 	"context"
+	"crypto"
 	"crypto/rand"
+	"crypto/rsa"
+	"strconv"
 
 	"github.com/ferry-emulator/ferry/emulator/api"
 )
 
 // The cryptographic operations: Encrypt, Decrypt, ReEncrypt,
-// GenerateDataKey, GenerateDataKeyWithoutPlaintext, GenerateRandom. Each
-// needs an enabled key (a disabled one answers DisabledException, one
-// pending deletion KMSInvalidStateException) and binds the encryption
-// context, which Decrypt must repeat exactly (pairs in any order).
+// GenerateDataKey, GenerateDataKeyWithoutPlaintext, GenerateRandom. Encrypt,
+// Decrypt and ReEncrypt also take RSA encryption keys (RSAES_OAEP_SHA_1,
+// RSAES_OAEP_SHA_256; no encryption context); the data key operations take
+// symmetric encryption keys only. Each needs an enabled key (a disabled
+// one answers DisabledException, one pending deletion
+// KMSInvalidStateException) and binds the encryption context, which
+// Decrypt must repeat exactly (pairs in any order).
 // https://docs.aws.amazon.com/kms/latest/developerguide/encrypt_context.html
 
 // maxPlaintext is the most Encrypt takes; GenerateDataKey's limit is
@@ -72,7 +78,11 @@ func (s *Service) encrypt(_ context.Context, req *api.Request, in *EncryptInput)
 	if err != nil {
 		return nil, err
 	}
-	if err := firstError(grantTokensValid(in.GrantTokens), symmetricAlgorithm(in.EncryptionAlgorithm)); err != nil {
+	if err := grantTokensValid(in.GrantTokens); err != nil {
+		return nil, err
+	}
+	alg, err := k.encryptionAlgorithm("Encrypt", in.EncryptionAlgorithm, in.EncryptionContext)
+	if err != nil {
 		return nil, err
 	}
 	if in.DryRun {
@@ -81,11 +91,57 @@ func (s *Service) encrypt(_ context.Context, req *api.Request, in *EncryptInput)
 		}
 		return nil, errDryRun()
 	}
-	ct, err := s.encryptWith(k, in.Plaintext, in.EncryptionContext)
+	ct, err := s.encryptUnder(k, alg, in.Plaintext, in.EncryptionContext)
 	if err != nil {
 		return nil, err
 	}
-	return &EncryptOutput{CiphertextBlob: ct, KeyId: k.ARN, EncryptionAlgorithm: "SYMMETRIC_DEFAULT"}, nil
+	return &EncryptOutput{CiphertextBlob: ct, KeyId: k.ARN, EncryptionAlgorithm: alg}, nil
+}
+
+// encryptUnder encrypts with a key the algorithm was checked against:
+// ferry's blob for a symmetric key, RSAES-OAEP (with an empty label, as
+// AWS uses it) for an RSA key.
+func (s *Service) encryptUnder(k *Key, algorithm string, plaintext []byte, ec map[string]string) ([]byte, *api.Error) {
+	if k.spec == specSymmetric {
+		return s.encryptWith(k, plaintext, ec)
+	}
+	if err := s.usable(k); err != nil {
+		return nil, err
+	}
+	pub := k.private.Public().(*rsa.PublicKey)
+	h := oaepHash(algorithm)
+	if limit := pub.Size() - 2*h.Size() - 2; len(plaintext) > limit {
+		return nil, errValidation("Plaintext is too long for " + algorithm + " with key spec " + k.spec +
+			": the most it takes is " + strconv.Itoa(limit) + " bytes.")
+	}
+	ct, err := rsa.EncryptOAEP(h.New(), rand.Reader, pub, plaintext, nil)
+	if err != nil {
+		return nil, api.AsError(err)
+	}
+	return ct, nil
+}
+
+// decryptUnder decrypts what encryptUnder made, or what was encrypted
+// outside with the public key of an RSA key.
+func (s *Service) decryptUnder(p *decryptPlan, algorithm string, ec map[string]string) ([]byte, *api.Error) {
+	if p.key.spec == specSymmetric {
+		return s.decryptWith(p.key, p.blob, ec)
+	}
+	if err := s.usable(p.key); err != nil {
+		return nil, err
+	}
+	plaintext, err := rsa.DecryptOAEP(oaepHash(algorithm).New(), nil, p.key.private.(*rsa.PrivateKey), p.raw, nil)
+	if err != nil {
+		return nil, errInvalidCiphertext()
+	}
+	return plaintext, nil
+}
+
+func oaepHash(algorithm string) crypto.Hash {
+	if algorithm == "RSAES_OAEP_SHA_1" {
+		return crypto.SHA1
+	}
+	return crypto.SHA256
 }
 
 // usable is the key's state error for a cryptographic operation, if any.
@@ -113,20 +169,33 @@ func (in *DecryptInput) validate() *api.Error {
 	return c.err()
 }
 
-// decryptPlan is what Decrypt acts on: the parsed blob and its key.
+// decryptPlan is what Decrypt acts on: the parsed blob and its key, or,
+// for an asymmetric key, the raw ciphertext.
 type decryptPlan struct {
 	key  *Key
 	blob blob
+	raw  []byte
 }
 
 // ciphertextKey finds the key a ciphertext names. A blob that is not one
 // is InvalidCiphertextException; one naming a key that does not exist in
 // the request's region (any more) gets KMS's access-denied answer. KeyId,
-// when given, must name that same key (IncorrectKeyException).
+// when given, must name that same key (IncorrectKeyException). A
+// ciphertext of an asymmetric key names no key: KeyId must.
 func (s *Service) ciphertextKey(req *api.Request, ct []byte, keyID string) (decryptPlan, *api.Error) {
 	b, ok := parseCiphertext(ct)
 	if !ok {
-		return decryptPlan{}, errInvalidCiphertext()
+		if keyID == "" {
+			return decryptPlan{}, errInvalidCiphertext()
+		}
+		named, err := s.findKey(req, keyID)
+		if err != nil {
+			return decryptPlan{}, err
+		}
+		if named.spec == specSymmetric {
+			return decryptPlan{}, errInvalidCiphertext()
+		}
+		return decryptPlan{key: named, raw: ct}, nil
 	}
 	ref, err := parseKeyRef(req, b.keyARN)
 	if err != nil || ref.id == "" || ref.region != req.Region {
@@ -169,17 +238,21 @@ func (s *Service) decrypt(_ context.Context, req *api.Request, in *DecryptInput)
 	if err != nil {
 		return nil, err
 	}
-	if err := firstError(grantTokensValid(in.GrantTokens), symmetricAlgorithm(in.EncryptionAlgorithm)); err != nil {
+	if err := grantTokensValid(in.GrantTokens); err != nil {
 		return nil, err
 	}
-	plaintext, err := s.decryptWith(p.key, p.blob, in.EncryptionContext)
+	alg, err := p.key.encryptionAlgorithm("Decrypt", in.EncryptionAlgorithm, in.EncryptionContext)
+	if err != nil {
+		return nil, err
+	}
+	plaintext, err := s.decryptUnder(p, alg, in.EncryptionContext)
 	if err != nil {
 		return nil, err
 	}
 	if in.DryRun {
 		return nil, errDryRun()
 	}
-	return &DecryptOutput{KeyId: p.key.ARN, Plaintext: plaintext, EncryptionAlgorithm: "SYMMETRIC_DEFAULT"}, nil
+	return &DecryptOutput{KeyId: p.key.ARN, Plaintext: plaintext, EncryptionAlgorithm: alg}, nil
 }
 
 func (in *reEncryptInput) validate() *api.Error {
@@ -226,11 +299,18 @@ func (s *Service) reEncrypt(_ context.Context, req *api.Request, in *reEncryptIn
 	if err != nil {
 		return nil, err
 	}
-	if err := firstError(grantTokensValid(in.GrantTokens), symmetricAlgorithm(in.SourceEncryptionAlgorithm),
-		symmetricAlgorithm(in.DestinationEncryptionAlgorithm)); err != nil {
+	if err := grantTokensValid(in.GrantTokens); err != nil {
 		return nil, err
 	}
-	plaintext, err := s.decryptWith(p.key, p.blob, in.SourceEncryptionContext)
+	srcAlg, err := p.key.encryptionAlgorithm("ReEncrypt", in.SourceEncryptionAlgorithm, in.SourceEncryptionContext)
+	if err != nil {
+		return nil, err
+	}
+	destAlg, err := p.dest.encryptionAlgorithm("ReEncrypt", in.DestinationEncryptionAlgorithm, in.DestinationEncryptionContext)
+	if err != nil {
+		return nil, err
+	}
+	plaintext, err := s.decryptUnder(&p.decryptPlan, srcAlg, in.SourceEncryptionContext)
 	if err != nil {
 		return nil, err
 	}
@@ -240,13 +320,13 @@ func (s *Service) reEncrypt(_ context.Context, req *api.Request, in *reEncryptIn
 	if in.DryRun {
 		return nil, errDryRun()
 	}
-	ct, err := s.encryptWith(p.dest, plaintext, in.DestinationEncryptionContext)
+	ct, err := s.encryptUnder(p.dest, destAlg, plaintext, in.DestinationEncryptionContext)
 	if err != nil {
 		return nil, err
 	}
 	return &reEncryptOutput{
 		CiphertextBlob: ct, SourceKeyId: p.key.ARN, KeyId: p.dest.ARN,
-		SourceEncryptionAlgorithm: "SYMMETRIC_DEFAULT", DestinationEncryptionAlgorithm: "SYMMETRIC_DEFAULT",
+		SourceEncryptionAlgorithm: srcAlg, DestinationEncryptionAlgorithm: destAlg,
 	}, nil
 }
 
@@ -281,12 +361,12 @@ func (in *GenerateDataKeyInput) size() int {
 }
 
 // dataKey makes a data key and its encrypted copy.
-func (s *Service) dataKey(req *api.Request, in *GenerateDataKeyInput) (*Key, []byte, []byte, error) {
+func (s *Service) dataKey(req *api.Request, in *GenerateDataKeyInput, operation string) (*Key, []byte, []byte, error) {
 	k, err := resolvedKey(s, req, in)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if err := grantTokensValid(in.GrantTokens); err != nil {
+	if err := firstError(grantTokensValid(in.GrantTokens), k.needSymmetric(operation)); err != nil {
 		return nil, nil, nil, err
 	}
 	if in.DryRun {
@@ -305,7 +385,7 @@ func (s *Service) dataKey(req *api.Request, in *GenerateDataKeyInput) (*Key, []b
 }
 
 func (s *Service) generateDataKey(_ context.Context, req *api.Request, in *GenerateDataKeyInput) (*GenerateDataKeyOutput, error) {
-	k, plaintext, ct, err := s.dataKey(req, in)
+	k, plaintext, ct, err := s.dataKey(req, in, "GenerateDataKey")
 	if err != nil {
 		return nil, err
 	}
@@ -313,7 +393,7 @@ func (s *Service) generateDataKey(_ context.Context, req *api.Request, in *Gener
 }
 
 func (s *Service) generateDataKeyWithoutPlaintext(_ context.Context, req *api.Request, in *GenerateDataKeyInput) (*generateDataKeyWithoutPlaintextOutput, error) {
-	k, _, ct, err := s.dataKey(req, in)
+	k, _, ct, err := s.dataKey(req, in, "GenerateDataKeyWithoutPlaintext")
 	if err != nil {
 		return nil, err
 	}

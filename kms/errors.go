@@ -77,6 +77,14 @@ func errInvalidMarker() *api.Error {
 
 func errInvalidKeyUsage(msg string) *api.Error { return kmsError("InvalidKeyUsageException", msg) }
 
+// errInvalidSignature answers a Verify whose signature does not verify,
+// with no message, as KMS's has none.
+func errInvalidSignature() *api.Error { return kmsError("KMSInvalidSignatureException", "") }
+
+// errInvalidMac answers a VerifyMac whose MAC does not match, with no
+// message, as KMS's has none.
+func errInvalidMac() *api.Error { return kmsError("KMSInvalidMacException", "") }
+
 // errDryRun answers a DryRun request that would have succeeded; the one
 // KMS error whose status is not 400.
 func errDryRun() *api.Error {

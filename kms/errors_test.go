@@ -44,6 +44,8 @@ var sdkErrorOf = map[string]struct {
 	"errUnsupported":       {&types.UnsupportedOperationException{}, schemas.UnsupportedOperationException},
 	"errInvalidMarker":     {&types.InvalidMarkerException{}, schemas.InvalidMarkerException},
 	"errInvalidKeyUsage":   {&types.InvalidKeyUsageException{}, schemas.InvalidKeyUsageException},
+	"errInvalidSignature":  {&types.KMSInvalidSignatureException{}, schemas.KMSInvalidSignatureException},
+	"errInvalidMac":        {&types.KMSInvalidMacException{}, schemas.KMSInvalidMacException},
 	"errDryRun":            {&types.DryRunOperationException{}, schemas.DryRunOperationException},
 	"errInvalidArn":        {&types.InvalidArnException{}, schemas.InvalidArnException},
 }
@@ -56,6 +58,9 @@ var notInModel = map[string]string{
 	"errManagedKey":   "AccessDeniedException",
 	"errValidation":   "ValidationException",
 }
+
+// messageless are the errors KMS sends without a message.
+var messageless = map[string]bool{"errInvalidCiphertext": true, "errInvalidSignature": true, "errInvalidMac": true}
 
 func TestErrorsMatchSDKModel(t *testing.T) {
 	for name, mk := range kms.ErrorConstructors {
@@ -88,8 +93,9 @@ func TestErrorsMatchSDKModel(t *testing.T) {
 		if fault, ok := smithy.SchemaTrait[*smithytraits.Error](sdk.schema); !ok || fault.Type != "client" {
 			t.Errorf("%s: the model says %+v", name, fault)
 		}
-		// KMS says nothing about a ciphertext it cannot open.
-		if (e.Message == "") != (name == "errInvalidCiphertext") {
+		// KMS says nothing about a ciphertext it cannot open, a signature
+		// or a MAC that does not verify.
+		if (e.Message == "") != messageless[name] {
 			t.Errorf("%s: message %q", name, e.Message)
 		}
 	}

@@ -24,6 +24,8 @@ var ErrorConstructors = map[string]func() *api.Error{
 	"errUnsupported":       func() *api.Error { return errUnsupported("m") },
 	"errInvalidMarker":     errInvalidMarker,
 	"errInvalidKeyUsage":   func() *api.Error { return errInvalidKeyUsage("m") },
+	"errInvalidSignature":  errInvalidSignature,
+	"errInvalidMac":        errInvalidMac,
 	"errDryRun":            errDryRun,
 	"errInvalidArn":        func() *api.Error { return errInvalidArn("m") },
 	"errAccessDenied":      func() *api.Error { return errAccessDenied("m") },

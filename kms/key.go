@@ -2,7 +2,9 @@ package kms
 
 import (
 	"context"
+	"crypto"
 	"crypto/rand"
+	"slices"
 	"sort"
 	"time"
 
@@ -21,10 +23,12 @@ const (
 	statePendingDeletion = "PendingDeletion"
 )
 
-// Key is one KMS key: a symmetric encryption key (SYMMETRIC_DEFAULT,
-// ENCRYPT_DECRYPT, origin AWS_KMS). The fields below the line are guarded
-// by Service.mu; maps and slices among them are replaced, never changed in
-// place, so a snapshot taken under the lock stays valid after it.
+// Key is one KMS key of origin AWS_KMS: a symmetric encryption key
+// (SYMMETRIC_DEFAULT), an RSA or elliptic curve key pair, or an HMAC key
+// (keyspec.go). The fields down to private are set when the key is made
+// and never change; the ones below the line are guarded by Service.mu;
+// maps and slices among them are replaced, never changed in place, so a
+// snapshot taken under the lock stays valid after it.
 type Key struct {
 	ID, ARN, Account, Region string
 	Created                  time.Time
@@ -32,25 +36,47 @@ type Key struct {
 	// customer managed key.
 	Managed string
 
+	spec, usage string
+	// private is an asymmetric key's key pair, parsed from its material.
+	private crypto.Signer
+
 	description  string
 	state        string
 	deletionDate time.Time
 	pendingDays  int32
 	policy       *policy.Policy
 	tags         map[string]string
-	// materials are the key's 256-bit AES keys, oldest first; the last
-	// encrypts, every one decrypts what it encrypted.
+	// materials are a symmetric encryption key's 256-bit AES keys, oldest
+	// first; the last encrypts, every one decrypts what it encrypted. An
+	// HMAC key has its key, a key pair its private key (PKCS #8 DER), as its
+	// one material: those keys do not rotate.
 	materials [][]byte
 	rotation  rotationState
 	grants    []*Grant // in creation order
 }
 
-// newKey makes a key with fresh key material.
+// newKey makes a symmetric encryption key with fresh key material.
 func newKey(account, region, id string, created time.Time) *Key {
 	return &Key{
 		ID: id, ARN: keyARN(region, account, id), Account: account, Region: region, Created: created,
+		spec: specSymmetric, usage: usageEncrypt,
 		state: stateEnabled, tags: map[string]string{}, materials: [][]byte{newMaterial()},
 	}
+}
+
+// setMaterial gives a key of another spec its spec, usage and key
+// material. Call before the key is shared.
+func (k *Key) setMaterial(spec, usage string, material []byte) error {
+	k.spec, k.usage, k.materials = spec, usage, [][]byte{material}
+	if !asymmetric(spec) {
+		return nil
+	}
+	priv, err := parsePrivate(material)
+	if err != nil {
+		return err
+	}
+	k.private = priv
+	return nil
 }
 
 func newMaterial() []byte {
@@ -90,11 +116,20 @@ func (k *Key) notPendingDeletion() *api.Error {
 
 // metadata describes the key. Call with mu held.
 func (k *Key) metadata() KeyMetadata {
+	ks := keySpecsMade[k.spec]
 	m := KeyMetadata{
 		AWSAccountId: k.Account, KeyId: k.ID, Arn: k.ARN, CreationDate: Timestamp(k.Created),
-		Enabled: k.state == stateEnabled, Description: k.description, KeyUsage: "ENCRYPT_DECRYPT",
-		KeyState: k.state, Origin: "AWS_KMS", KeyManager: "CUSTOMER", CustomerMasterKeySpec: "SYMMETRIC_DEFAULT",
-		KeySpec: "SYMMETRIC_DEFAULT", EncryptionAlgorithms: []string{"SYMMETRIC_DEFAULT"},
+		Enabled: k.state == stateEnabled, Description: k.description, KeyUsage: k.usage,
+		KeyState: k.state, Origin: "AWS_KMS", KeyManager: "CUSTOMER", CustomerMasterKeySpec: k.spec,
+		KeySpec: k.spec,
+	}
+	switch k.usage {
+	case usageEncrypt:
+		m.EncryptionAlgorithms = slices.Clone(ks.encryption)
+	case usageSign:
+		m.SigningAlgorithms = slices.Clone(ks.signing)
+	case usageMAC:
+		m.MacAlgorithms = slices.Clone(ks.mac)
 	}
 	if k.Managed != "" {
 		m.KeyManager = "AWS"
@@ -125,14 +160,11 @@ func (in *createKeyInput) validate() *api.Error {
 	if in.KeySpec != "" && in.CustomerMasterKeySpec != "" {
 		return errValidation("You cannot specify KeySpec and CustomerMasterKeySpec in the same request. CustomerMasterKeySpec is deprecated.")
 	}
-	// ferry's keys are symmetric encryption keys in KMS's own key store.
+	if _, _, err := in.specAndUsage(); err != nil {
+		return err
+	}
+	// ferry's keys are in KMS's own key store.
 	switch {
-	case in.KeyUsage != "" && in.KeyUsage != "ENCRYPT_DECRYPT":
-		return errUnsupported("ferry supports only symmetric encryption keys: KeyUsage " + in.KeyUsage + " is not supported.")
-	case in.KeySpec != "" && in.KeySpec != "SYMMETRIC_DEFAULT":
-		return errUnsupported("ferry supports only symmetric encryption keys: KeySpec " + in.KeySpec + " is not supported.")
-	case in.CustomerMasterKeySpec != "" && in.CustomerMasterKeySpec != "SYMMETRIC_DEFAULT":
-		return errUnsupported("ferry supports only symmetric encryption keys: CustomerMasterKeySpec " + in.CustomerMasterKeySpec + " is not supported.")
 	case in.Origin != "" && in.Origin != "AWS_KMS":
 		return errUnsupported("ferry supports only keys with origin AWS_KMS: origin " + in.Origin + " is not supported.")
 	case in.CustomKeyStoreId != "" || in.XksKeyId != "":
@@ -142,6 +174,16 @@ func (in *createKeyInput) validate() *api.Error {
 	}
 	_, err := tagMap(in.Tags)
 	return err
+}
+
+// specAndUsage is the key spec and usage CreateKey asks for, with their
+// defaults; CustomerMasterKeySpec is the deprecated name of KeySpec.
+func (in *createKeyInput) specAndUsage() (string, string, *api.Error) {
+	spec := in.KeySpec
+	if spec == "" {
+		spec = in.CustomerMasterKeySpec
+	}
+	return keySpecAndUsage(spec, in.KeyUsage)
 }
 
 func (s *Service) createKey(ctx context.Context, req *api.Request, in *createKeyInput) (*createKeyOutput, error) {
@@ -168,6 +210,12 @@ func (s *Service) createKey(ctx context.Context, req *api.Request, in *createKey
 		}
 	} else {
 		k.policy = defaultKeyPolicy(req.Account)
+	}
+	if spec, usage, _ := in.specAndUsage(); spec != specSymmetric {
+		// RSA key generation takes a while: it is done before any lock.
+		if err := k.setMaterial(spec, usage, keySpecsMade[spec].generate()); err != nil {
+			return nil, err
+		}
 	}
 	s.meta.Lock()
 	defer s.meta.Unlock()

@@ -78,8 +78,8 @@ func TestCreateKeyRefusesWhatFerryDoesNotModel(t *testing.T) {
 		code string
 		msg  string
 	}{
-		{&kms.CreateKeyInput{KeySpec: types.KeySpecRsa2048}, "UnsupportedOperationException", "RSA_2048"},
-		{&kms.CreateKeyInput{KeyUsage: types.KeyUsageTypeSignVerify}, "UnsupportedOperationException", "SIGN_VERIFY"},
+		{&kms.CreateKeyInput{KeySpec: types.KeySpecEccSecgP256k1, KeyUsage: types.KeyUsageTypeSignVerify}, "UnsupportedOperationException", "ECC_SECG_P256K1"},
+		{&kms.CreateKeyInput{KeySpec: types.KeySpecEccNistP256, KeyUsage: types.KeyUsageTypeKeyAgreement}, "UnsupportedOperationException", "KEY_AGREEMENT"},
 		{&kms.CreateKeyInput{Origin: types.OriginTypeExternal}, "UnsupportedOperationException", "EXTERNAL"},
 		{&kms.CreateKeyInput{MultiRegion: aws.Bool(true)}, "UnsupportedOperationException", "multi-Region"},
 		{&kms.CreateKeyInput{KeySpec: "AES_999"}, "ValidationException", "Value 'AES_999' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: [RSA_2048"},

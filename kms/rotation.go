@@ -74,7 +74,20 @@ func (k *Key) rotationChange(req *api.Request, action string) *api.Error {
 	if k.Managed != "" {
 		return errManagedKey(req, action, k.ARN)
 	}
+	if err := k.rotatable(); err != nil {
+		return err
+	}
 	return k.usable()
+}
+
+// rotatable refuses rotation of anything but a symmetric encryption key:
+// asymmetric and HMAC keys do not rotate.
+// https://docs.aws.amazon.com/kms/latest/developerguide/rotating-keys-enable-disable.html
+func (k *Key) rotatable() *api.Error {
+	if k.spec != specSymmetric {
+		return errUnsupported("You cannot perform this operation on a non-symmetric key or a key with non-ENCRYPT_DECRYPT key usage.")
+	}
+	return nil
 }
 
 func (s *Service) enableKeyRotation(_ context.Context, req *api.Request, in *enableKeyRotationInput) (*struct{}, error) {
@@ -137,6 +150,9 @@ func (s *Service) rotateKeyOnDemand(_ context.Context, req *api.Request, in *key
 	if err := s.change(k, func() *api.Error {
 		if k.Managed != "" {
 			return errManagedKey(req, "kms:RotateKeyOnDemand", k.ARN)
+		}
+		if err := k.rotatable(); err != nil {
+			return err
 		}
 		if err := k.usable(); err != nil {
 			return err

@@ -105,6 +105,16 @@ func (s *Service) actions() map[string]*api.Action {
 		api.Resolve(api.Op("GenerateDataKeyWithoutPlaintext", "kms:GenerateDataKeyWithoutPlaintext", s.generateDataKeyWithoutPlaintext),
 			onKey[GenerateDataKeyInput](s, crossAccount)),
 		api.Resolve(api.Op("GenerateRandom", "kms:GenerateRandom", s.generateRandom), anywhere[generateRandomInput]),
+		api.Resolve(api.Op("GenerateDataKeyPair", "kms:GenerateDataKeyPair", s.generateDataKeyPair),
+			onKey[generateDataKeyPairInput](s, crossAccount)),
+		api.Resolve(api.Op("GenerateDataKeyPairWithoutPlaintext", "kms:GenerateDataKeyPairWithoutPlaintext", s.generateDataKeyPairWithoutPlaintext),
+			onKey[generateDataKeyPairInput](s, crossAccount)),
+
+		api.Resolve(api.Op("Sign", "kms:Sign", s.sign), onKey[signInput](s, crossAccount)),
+		api.Resolve(api.Op("Verify", "kms:Verify", s.verify), onKey[verifyInput](s, crossAccount)),
+		api.Resolve(api.Op("GetPublicKey", "kms:GetPublicKey", s.getPublicKey), onKey[getPublicKeyInput](s, crossAccount)),
+		api.Resolve(api.Op("GenerateMac", "kms:GenerateMac", s.generateMac), onKey[generateMacInput](s, crossAccount)),
+		api.Resolve(api.Op("VerifyMac", "kms:VerifyMac", s.verifyMac), onKey[verifyMacInput](s, crossAccount)),
 
 		api.Resolve(api.Op("EnableKeyRotation", "kms:EnableKeyRotation", s.enableKeyRotation), onKey[enableKeyRotationInput](s, sameAccount)),
 		api.Resolve(api.Op("DisableKeyRotation", "kms:DisableKeyRotation", s.disableKeyRotation), onKey[keyIDInput](s, sameAccount)),

@@ -2,6 +2,7 @@ package kms
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
 	"sort"
 	"time"
@@ -17,8 +18,11 @@ import (
 //	kms.grants   account, region, key id, grant id     -> grantRecord
 //
 // A key's record carries every version of its key material, so that what
-// it encrypted before a restart (or a rotation) still decrypts after. The
-// material is the emulator's own and is kept as is; a key past its
+// it encrypted before a restart (or a rotation) still decrypts after, and
+// its spec and usage (absent for a symmetric encryption key, as in records
+// written before there were other keys). The material is the emulator's
+// own and is kept as is: AES keys, an HMAC key, or a private key in
+// PKCS #8 DER; a key past its
 // deletion date is dropped, with its grants, when the store is read.
 const (
 	keysBucket    = "kms.keys"
@@ -29,6 +33,8 @@ const (
 type keyRecord struct {
 	Created         time.Time         `json:"created"`
 	Managed         string            `json:"managed,omitempty"`
+	Spec            string            `json:"spec,omitempty"`  // "" in records made before keys had specs: SYMMETRIC_DEFAULT
+	Usage           string            `json:"usage,omitempty"` // "" likewise: ENCRYPT_DECRYPT
 	Description     string            `json:"description,omitempty"`
 	State           string            `json:"state"`
 	DeletionDate    time.Time         `json:"deletionDate,omitzero"`
@@ -62,13 +68,17 @@ type grantRecord struct {
 
 // record snapshots a key for the store. Call with mu held.
 func (k *Key) record() keyRecord {
-	return keyRecord{
+	rec := keyRecord{
 		Created: k.Created, Managed: k.Managed, Description: k.description, State: k.state,
 		DeletionDate: k.deletionDate, PendingDays: k.pendingDays, Policy: k.policy.Document(),
 		Tags: maps.Clone(k.tags), Materials: k.materials, RotationEnabled: k.rotation.enabled,
 		RotationPeriod: k.rotation.periodDays, NextRotation: k.rotation.next, Rotations: k.rotation.history,
 		OnDemand: k.rotation.onDemand,
 	}
+	if k.spec != specSymmetric {
+		rec.Spec, rec.Usage = k.spec, k.usage
+	}
+	return rec
 }
 
 func (s *Service) saveKey(k *Key, rec keyRecord) error {
@@ -151,6 +161,14 @@ func (s *Service) restore() error {
 			k.tags = rec.Tags
 		}
 		k.materials = rec.Materials
+		if rec.Spec != "" && rec.Spec != specSymmetric && len(rec.Materials) > 0 {
+			if _, ok := keySpecsMade[rec.Spec]; !ok {
+				return fmt.Errorf("kms: key %s has key spec %s, which ferry does not know", k.ARN, rec.Spec)
+			}
+			if err := k.setMaterial(rec.Spec, rec.Usage, rec.Materials[0]); err != nil {
+				return fmt.Errorf("kms: key %s: %w", k.ARN, err)
+			}
+		}
 		k.rotation = rotationState{enabled: rec.RotationEnabled, periodDays: rec.RotationPeriod,
 			next: rec.NextRotation, history: rec.Rotations, onDemand: rec.OnDemand}
 		if k.gone(now) || len(k.materials) == 0 {

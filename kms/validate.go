@@ -117,23 +117,27 @@ var (
 // The model's enums KMS checks values against.
 var (
 	keyUsages            = []string{"SIGN_VERIFY", "ENCRYPT_DECRYPT", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT"}
-	keySpecs             = []string{"RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1", "SYMMETRIC_DEFAULT", "HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512", "SM2", "ML_DSA_44", "ML_DSA_65", "ML_DSA_87", "ECC_NIST_EDWARDS25519"}
+	keySpecs             = []string{"RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1", "SYMMETRIC_DEFAULT", "HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512", "SM2", "ML_DSA_44", "ML_DSA_65", "ML_DSA_87", "ECC_NIST_EDWARDS25519", "ML_KEM_512", "ML_KEM_768", "ML_KEM_1024"}
 	origins              = []string{"AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"}
 	encryptionAlgorithms = []string{"SYMMETRIC_DEFAULT", "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256", "SM2PKE"}
 	dataKeySpecs         = []string{"AES_256", "AES_128"}
+	signingAlgorithms    = []string{"RSASSA_PSS_SHA_256", "RSASSA_PSS_SHA_384", "RSASSA_PSS_SHA_512", "RSASSA_PKCS1_V1_5_SHA_256", "RSASSA_PKCS1_V1_5_SHA_384", "RSASSA_PKCS1_V1_5_SHA_512", "ECDSA_SHA_256", "ECDSA_SHA_384", "ECDSA_SHA_512", "SM2DSA", "ML_DSA_SHAKE_256", "ED25519_SHA_512", "ED25519_PH_SHA_512"}
+	macAlgorithms        = []string{"HMAC_SHA_224", "HMAC_SHA_256", "HMAC_SHA_384", "HMAC_SHA_512"}
+	dataKeyPairSpecs     = []string{"RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1", "SM2", "ECC_NIST_EDWARDS25519", "ML_KEM_512", "ML_KEM_768", "ML_KEM_1024"}
 	grantOperations      = []string{"Decrypt", "Encrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "ReEncryptFrom", "ReEncryptTo", "Sign", "Verify", "GetPublicKey", "CreateGrant", "RetireGrant", "DescribeKey", "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext", "GenerateMac", "VerifyMac", "DeriveSharedSecret"}
 )
 
-// encryptionAlgorithm checks an EncryptionAlgorithm member: the model's
-// enum, then what a symmetric key supports.
+// encryptionAlgorithm checks an EncryptionAlgorithm member against the
+// model's enum; what the key supports is checked once it is found.
 func (c *check) encryptionAlgorithm(member, value string) {
 	c.enum(member, value, encryptionAlgorithms...)
 }
 
-// symmetricAlgorithm refuses an asymmetric algorithm on a symmetric key.
-func symmetricAlgorithm(value string) *api.Error {
-	if value != "" && value != "SYMMETRIC_DEFAULT" {
-		return errInvalidKeyUsage("The requested algorithm " + value + " is not compatible with the key spec SYMMETRIC_DEFAULT.")
+// requiredEnum checks a required enum member.
+func (c *check) requiredEnum(member, value string, values ...string) {
+	if value == "" {
+		c.v.Missing(member)
+		return
 	}
-	return nil
+	c.enum(member, value, values...)
 }

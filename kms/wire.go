@@ -55,7 +55,9 @@ type KeyMetadata struct {
 	KeyManager                  string
 	CustomerMasterKeySpec       string
 	KeySpec                     string
-	EncryptionAlgorithms        []string
+	EncryptionAlgorithms        []string `json:",omitempty"`
+	SigningAlgorithms           []string `json:",omitempty"`
+	MacAlgorithms               []string `json:",omitempty"`
 	MultiRegion                 bool
 	PendingDeletionWindowInDays *int32 `json:",omitempty"`
 }
@@ -396,4 +398,103 @@ type listResourceTagsOutput struct {
 	Tags       []tag
 	NextMarker string `json:",omitempty"`
 	Truncated  bool
+}
+
+type signInput struct {
+	KeyId            string
+	Message          []byte
+	MessageType      string
+	GrantTokens      []string
+	SigningAlgorithm string
+	DryRun           bool
+}
+
+type signOutput struct {
+	KeyId            string
+	Signature        []byte
+	SigningAlgorithm string
+}
+
+type verifyInput struct {
+	KeyId            string
+	Message          []byte
+	MessageType      string
+	Signature        []byte
+	SigningAlgorithm string
+	GrantTokens      []string
+	DryRun           bool
+}
+
+type verifyOutput struct {
+	KeyId            string
+	SignatureValid   bool
+	SigningAlgorithm string
+}
+
+type getPublicKeyInput struct {
+	KeyId       string
+	GrantTokens []string
+}
+
+type getPublicKeyOutput struct {
+	KeyId                 string
+	PublicKey             []byte
+	CustomerMasterKeySpec string
+	KeySpec               string
+	KeyUsage              string
+	EncryptionAlgorithms  []string `json:",omitempty"`
+	SigningAlgorithms     []string `json:",omitempty"`
+}
+
+type generateMacInput struct {
+	KeyId        string
+	Message      []byte
+	MacAlgorithm string
+	GrantTokens  []string
+	DryRun       bool
+}
+
+type generateMacOutput struct {
+	KeyId        string
+	Mac          []byte
+	MacAlgorithm string
+}
+
+type verifyMacInput struct {
+	KeyId        string
+	Message      []byte
+	MacAlgorithm string
+	Mac          []byte
+	GrantTokens  []string
+	DryRun       bool
+}
+
+type verifyMacOutput struct {
+	KeyId        string
+	MacValid     bool
+	MacAlgorithm string
+}
+
+// recipientInfo is the Nitro Enclaves attestation some operations take;
+// ferry has no enclaves.
+type recipientInfo struct {
+	AttestationDocument    []byte
+	KeyEncryptionAlgorithm string
+}
+
+type generateDataKeyPairInput struct {
+	KeyId             string
+	KeyPairSpec       string
+	EncryptionContext map[string]string
+	GrantTokens       []string
+	Recipient         *recipientInfo
+	DryRun            bool
+}
+
+type generateDataKeyPairOutput struct {
+	KeyId                    string
+	KeyPairSpec              string
+	PrivateKeyCiphertextBlob []byte
+	PrivateKeyPlaintext      []byte `json:",omitempty"`
+	PublicKey                []byte
 }
