@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -32,6 +33,8 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		s.serveAudit(w, r)
 	case "/_ferry/snapshot":
 		s.serveSnapshot(w, r)
+	case "/_ferry/messages":
+		s.serveMessages(w, r)
 	case "/_ferry/reset":
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", "POST")
@@ -87,4 +90,25 @@ func (s *Server) serveSnapshot(w http.ResponseWriter, r *http.Request) {
 	if _, err := snap.Snapshot(w); err != nil {
 		s.log.Error("writing a snapshot", "err", err)
 	}
+}
+
+// serveMessages shows a queue's messages without receiving them:
+// /_ferry/messages?queue=<ARN>&limit=N (default 10, at most 100).
+func (s *Server) serveMessages(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	limit := 10
+	if l := q.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > 100 {
+			writeAdminJSON(w, http.StatusBadRequest, map[string]string{"error": "limit must be between 1 and 100"})
+			return
+		}
+		limit = n
+	}
+	msgs, ok := s.sqs.Peek(q.Get("queue"), limit)
+	if !ok {
+		writeAdminJSON(w, http.StatusNotFound, map[string]string{"error": "no queue with that ARN (queue=arn:aws:sqs:…)"})
+		return
+	}
+	writeAdminJSON(w, http.StatusOK, map[string]any{"messages": msgs})
 }

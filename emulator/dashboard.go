@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/ferry-emulator/ferry/iam"
+	"github.com/ferry-emulator/ferry/sqs"
 )
 
 // The web dashboard at /_ferry/: every queue with its depth and policy, and
@@ -39,7 +40,12 @@ type stateQueue struct {
 	InFlight int    `json:"inFlight"`
 	Delayed  int    `json:"delayed"`
 	Policy   string `json:"policy,omitempty"`
+	// Messages are the first few, looked at without being received.
+	Messages []sqs.PeekedMessage `json:"messages"`
 }
+
+// peekPerQueue is how many messages of each queue the dashboard shows.
+const peekPerQueue = 3
 
 // stateTopic is a topic as /_ferry/state shows it.
 type stateTopic struct {
@@ -90,9 +96,13 @@ func (s *Server) stateTopics() []stateTopic {
 func (s *Server) serveState(w http.ResponseWriter, r *http.Request) {
 	queues := []stateQueue{}
 	for _, q := range s.sqs.Depths() {
+		msgs, _ := s.sqs.Peek(q.ARN, peekPerQueue)
+		if msgs == nil {
+			msgs = []sqs.PeekedMessage{}
+		}
 		queues = append(queues, stateQueue{
 			Account: q.Account, Region: q.Region, Name: q.Name, ARN: q.ARN,
-			Visible: q.Visible, InFlight: q.InFlight, Delayed: q.Delayed, Policy: q.Policy,
+			Visible: q.Visible, InFlight: q.InFlight, Delayed: q.Delayed, Policy: q.Policy, Messages: msgs,
 		})
 	}
 	sort.Slice(queues, func(i, j int) bool {

@@ -113,6 +113,19 @@ func TestDashboardAndState(t *testing.T) {
 	if q.Account != "111111111111" || q.Name != "orders" || q.Visible != 1 || !strings.Contains(q.Policy, "partner") {
 		t.Fatalf("queue: %+v", q)
 	}
+	// The message shows without being received: still visible, received 0 times.
+	if len(q.Messages) != 1 || q.Messages[0].Body != "m" || q.Messages[0].State != "visible" || q.Messages[0].ReceiveCount != 0 {
+		t.Fatalf("peeked messages: %+v", q.Messages)
+	}
+	resp, err = http.Get(srv.URL() + "/_ferry/messages?queue=" + q.ARN + "&limit=5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `"body":"m"`) {
+		t.Fatalf("/_ferry/messages: %d %s", resp.StatusCode, b)
+	}
 	if len(state.Topics) != 1 || state.Topics[0].Published != 1 || len(state.Topics[0].Subscriptions) != 1 {
 		t.Fatalf("topics: %+v", state.Topics)
 	}
@@ -153,6 +166,7 @@ func TestDashboardInChromium(t *testing.T) {
 		"arn:aws:iam::222222222222:root", "Deny",
 		"because no resource-based policy allows the sqs:SendMessage action",
 		"arn:aws:sns:us-east-1:111111111111:alerts", "→ arn:aws:sqs:us-east-1:111111111111:orders  ✗",
+		"visible, received 0×: m",
 	} {
 		if !strings.Contains(dom, want) {
 			t.Errorf("rendered dashboard lacks %q", want)

@@ -1,5 +1,7 @@
 package queue
 
+import "slices"
+
 // entryIndex finds entries by key. Keys are handed out in increasing order,
 // so entries live in pages of consecutive keys, looked up by page number;
 // a page goes when its last entry does. Against a map of every key this
@@ -75,3 +77,21 @@ func (x *entryIndex) del(key uint64) {
 }
 
 func (x *entryIndex) len() int { return x.n }
+
+// ascend calls fn for entries in key order until fn returns false. It
+// sorts only the page numbers: a look at the first few messages of a large
+// queue costs little.
+func (x *entryIndex) ascend(fn func(*entry) bool) {
+	nos := make([]uint64, 0, len(x.pages))
+	for no := range x.pages {
+		nos = append(nos, no)
+	}
+	slices.Sort(nos)
+	for _, no := range nos {
+		for _, e := range x.pages[no].slots {
+			if e != nil && !fn(e) {
+				return
+			}
+		}
+	}
+}
