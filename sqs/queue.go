@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ferry-emulator/ferry/emulator/api"
@@ -31,6 +32,10 @@ type Queue struct {
 	tags      map[string]string
 	modified  time.Time
 	lastPurge time.Time
+
+	// sse is the encryption the attributes ask for, worked out when they
+	// change: every send reads it.
+	sse atomic.Pointer[sseSettings]
 }
 
 // setAttributes replaces the attributes, keeping the parsed policy in step.
@@ -38,6 +43,8 @@ type Queue struct {
 func (q *Queue) setAttributes(attrs map[string]string) {
 	q.attrs = attrs
 	q.policy, _ = parseQueuePolicy(attrs["Policy"])
+	st := sseSettingsOf(attrs)
+	q.sse.Store(&st)
 }
 
 func (q *Queue) attribute(name string) (string, bool) {

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ferry-emulator/ferry/emulator/api"
@@ -76,10 +77,17 @@ type sseSettings struct {
 }
 
 func (q *Queue) encryption() sseSettings {
+	if st := q.sse.Load(); st != nil {
+		return *st
+	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	st := sseSettings{kmsKey: q.attrs["KmsMasterKeyId"], managed: q.attrs["SqsManagedSseEnabled"] == "true", reuse: defaultReusePeriod}
-	if n, err := strconv.Atoi(q.attrs["KmsDataKeyReusePeriodSeconds"]); err == nil && n > 0 {
+	return sseSettingsOf(q.attrs)
+}
+
+func sseSettingsOf(attrs map[string]string) sseSettings {
+	st := sseSettings{kmsKey: attrs["KmsMasterKeyId"], managed: attrs["SqsManagedSseEnabled"] == "true", reuse: defaultReusePeriod}
+	if n, err := strconv.Atoi(attrs["KmsDataKeyReusePeriodSeconds"]); err == nil && n > 0 {
 		st.reuse = time.Duration(n) * time.Second
 	}
 	return st
@@ -104,8 +112,11 @@ type encryption struct {
 
 	mu      sync.Mutex
 	managed cipher.AEAD
-	send    map[sendKeyID]*dataKey
-	open    map[openKeyID]*dataKey
+	// managedSealer is the SSE-SQS sealer, made once: every send to a
+	// default queue uses it, so it is read without the lock.
+	managedSealer atomic.Pointer[sealer]
+	send          map[sendKeyID]*dataKey
+	open          map[openKeyID]*dataKey
 }
 
 func newEncryption(invoker api.Invoker, store persist.Store, now func() time.Time) *encryption {
@@ -116,6 +127,7 @@ func newEncryption(invoker api.Invoker, store persist.Store, now func() time.Tim
 func (e *encryption) reset() {
 	e.mu.Lock()
 	e.managed = nil
+	e.managedSealer.Store(nil)
 	e.send = map[sendKeyID]*dataKey{}
 	e.open = map[openKeyID]*dataKey{}
 	e.mu.Unlock()
@@ -210,12 +222,17 @@ func (s *Service) sealerFor(ctx context.Context, req *api.Request, q *Queue) (*s
 		h = append(h, dk.blob...)
 		return &sealer{kind: sealKMS, aead: dk.aead, header: h}, nil
 	case st.managed:
+		if sl := s.sse.managedSealer.Load(); sl != nil {
+			return sl, nil
+		}
 		aead, err := s.sse.managedKey()
 		if err != nil {
 			s.log.Error("the SSE-SQS key is not available", "err", err)
 			return nil, api.InternalFailure()
 		}
-		return &sealer{kind: sealSQS, aead: aead, header: []byte{sealMarker, sealSQS}}, nil
+		sl := &sealer{kind: sealSQS, aead: aead, header: []byte{sealMarker, sealSQS}}
+		s.sse.managedSealer.Store(sl)
+		return sl, nil
 	}
 	return nil, nil
 }
