@@ -14,9 +14,12 @@ import (
 	"testing"
 )
 
-// walkthroughDoc is the trainers' walkthrough that TestDocsWalkthrough keeps
-// runnable.
-const walkthroughDoc = "../docs/walkthrough-cross-account-sns-sqs.md"
+// The trainers' walkthroughs that TestDocsWalkthrough and
+// TestDocsEncryptedFanOut keep runnable.
+const (
+	walkthroughDoc     = "../docs/walkthrough-cross-account-sns-sqs.md"
+	encryptedFanOutDoc = "../docs/walkthrough-encrypted-fan-out.md"
+)
 
 // walkthroughStep is one marked shell block of a walkthrough. A block is
 // marked by the line before its ```sh fence:
@@ -117,18 +120,19 @@ func splitSteps(out []byte) (printed map[string]string, ended map[string]bool) {
 	return printed, ended
 }
 
-// TestDocsWalkthrough runs the cross-account SNS to SQS walkthrough's
-// commands with the AWS CLI against ferry and checks what a trainer would
-// point at: the subscription the topic policy refuses, the delivery lost to a
-// missing queue policy and its Deny in the audit trail, the delivery after
-// the fix, the confirmation that arrives instead of the message when the
-// topic owner subscribes, delivery once its SubscribeURL is opened, and the
-// third account's AuthorizationError.
-func TestDocsWalkthrough(t *testing.T) {
-	if testing.Short() {
-		t.Skip("the walkthrough runs the aws CLI some 25 times; skipped in -short mode")
-	}
-	t.Parallel()
+// walkthroughCheck is what one step of a walkthrough must have printed.
+type walkthroughCheck struct {
+	step, what string
+	ok         func(out string) bool
+}
+
+// runWalkthrough runs the marked steps of the walkthrough doc, in one bash
+// shell, with the AWS CLI against a ferry started for it, and returns what
+// each step printed and ferry's URL. It skips the test when the CLI or a
+// tool the walkthroughs use is missing, and fails it when a step that must
+// succeed does not, or a step does not run to its end.
+func runWalkthrough(t *testing.T, doc string) (printed map[string]string, ferryURL string) {
+	t.Helper()
 	candidates := []string{debianAWSCLI, "aws"}
 	if bin := os.Getenv("FERRY_AWS_CLI"); bin != "" {
 		candidates = []string{bin}
@@ -142,13 +146,16 @@ func TestDocsWalkthrough(t *testing.T) {
 			t.Skipf("%s not installed: the walkthrough needs it", tool)
 		}
 	}
-	doc, err := os.ReadFile(walkthroughDoc)
+	text, err := os.ReadFile(doc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	steps, err := walkthroughSteps(doc)
+	steps, err := walkthroughSteps(text)
 	if err != nil {
-		t.Fatalf("%s: %v", walkthroughDoc, err)
+		t.Fatalf("%s: %v", doc, err)
+	}
+	if len(steps) == 0 {
+		t.Fatalf("%s: no step marked to run", doc)
 	}
 
 	srv := startFerry(t)
@@ -179,19 +186,48 @@ func TestDocsWalkthrough(t *testing.T) {
 				last = s.name
 			}
 		}
-		t.Fatalf("walkthrough (%s) stopped in step %s: %v\n%s", clis[0], last, r.err, printed[last])
+		t.Fatalf("%s (%s) stopped in step %s: %v\n%s", doc, clis[0], last, r.err, printed[last])
 	}
 	for _, s := range steps {
 		if !ended[s.name] {
-			t.Errorf("step %s did not run to its end:\n%s", s.name, printed[s.name])
+			t.Errorf("%s: step %s did not run to its end:\n%s", doc, s.name, printed[s.name])
 		}
 	}
+	return printed, srv.URL()
+}
+
+// checkWalkthrough applies the checks to what the walkthrough doc's steps
+// printed.
+func checkWalkthrough(t *testing.T, doc string, printed map[string]string, checks []walkthroughCheck) {
+	t.Helper()
+	for _, c := range checks {
+		out, ok := printed[c.step]
+		if !ok {
+			t.Errorf("%s has no step %q: keep its marker", doc, c.step)
+			continue
+		}
+		if !c.ok(out) {
+			t.Errorf("%s: step %s: want %s; it printed:\n%s", doc, c.step, c.what, out)
+		}
+	}
+}
+
+// TestDocsWalkthrough runs the cross-account SNS to SQS walkthrough's
+// commands with the AWS CLI against ferry and checks what a trainer would
+// point at: the subscription the topic policy refuses, the delivery lost to a
+// missing queue policy and its Deny in the audit trail, the delivery after
+// the fix, the confirmation that arrives instead of the message when the
+// topic owner subscribes, delivery once its SubscribeURL is opened, and the
+// third account's AuthorizationError.
+func TestDocsWalkthrough(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the walkthrough runs the aws CLI some 25 times; skipped in -short mode")
+	}
+	t.Parallel()
+	printed, ferryURL := runWalkthrough(t, walkthroughDoc)
 
 	topic := "arn:aws:sns:us-east-1:111111111111:orders"
-	checks := []struct {
-		step, what string
-		ok         func(out string) bool
-	}{
+	checkWalkthrough(t, walkthroughDoc, printed, []walkthroughCheck{
 		{"setup", "both accounts' roots", func(o string) bool {
 			return strings.Contains(o, `"arn:aws:iam::111111111111:root"`) && strings.Contains(o, `"arn:aws:iam::222222222222:root"`)
 		}},
@@ -219,7 +255,7 @@ func TestDocsWalkthrough(t *testing.T) {
 		}},
 		{"b-confirmation", "only the SubscriptionConfirmation, with a SubscribeURL on ferry", func(o string) bool {
 			return strings.Count(o, `"Type": "SubscriptionConfirmation"`) == 1 && !strings.Contains(o, "Notification") &&
-				strings.Contains(o, `"SubscribeURL": "`+srv.URL()+"/?Action=ConfirmSubscription&TopicArn="+topic+"&Token=")
+				strings.Contains(o, `"SubscribeURL": "`+ferryURL+"/?Action=ConfirmSubscription&TopicArn="+topic+"&Token=")
 		}},
 		{"b-confirm", "ConfirmSubscriptionResponse", func(o string) bool {
 			return strings.Contains(o, "<ConfirmSubscriptionResponse") && strings.Contains(o, "<SubscriptionArn>"+topic+":")
@@ -234,17 +270,97 @@ func TestDocsWalkthrough(t *testing.T) {
 				strings.Contains(o, "333333333333:root is not authorized to perform: sns:Publish")
 		}},
 		{"reset", "the reset's answer", func(o string) bool { return o == `{"status":"reset"}` }},
+	})
+}
+
+// TestDocsEncryptedFanOut runs the encrypted fan-out walkthrough's commands
+// with the AWS CLI against ferry and checks what a trainer would point at:
+// Publish accepted while the key policy does not trust sns.amazonaws.com,
+// nothing delivered, the audit trail's Deny of kms:GenerateDataKey for each
+// queue and the Error of each delivery, delivery once PutKeyPolicy adds the
+// statement, a publisher's KMSAccessDenied and a receiver's KmsAccessDenied,
+// and a delivery that the data key cache lets through after the statement
+// is taken away again.
+func TestDocsEncryptedFanOut(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the walkthrough runs the aws CLI some 30 times; skipped in -short mode")
 	}
-	for _, c := range checks {
-		out, ok := printed[c.step]
-		if !ok {
-			t.Errorf("%s has no step %q: keep its marker", walkthroughDoc, c.step)
-			continue
-		}
-		if !c.ok(out) {
-			t.Errorf("step %s: want %s; it printed:\n%s", c.step, c.what, out)
-		}
+	t.Parallel()
+	printed, _ := runWalkthrough(t, encryptedFanOutDoc)
+
+	const (
+		acct  = "111111111111"
+		topic = "arn:aws:sns:us-east-1:" + acct + ":Patient-Records"
+	)
+	queues := []string{"Billing-Integration", "Scheduling-Integration", "Prescription-Integration"}
+	keyARN := printed["key"]
+	if !regexp.MustCompile(`^arn:aws:kms:us-east-1:` + acct + `:key/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`).MatchString(keyARN) {
+		t.Fatalf("step key: want the key's ARN alone; it printed:\n%s", keyARN)
 	}
+	kmsDenial := func(principal, action, policy string) string {
+		return "User: " + principal + " is not authorized to perform: " + action + " on resource: " + keyARN +
+			" because no " + policy + " policy allows the " + action + " action"
+	}
+	snsDenial := kmsDenial("sns.amazonaws.com", "kms:GenerateDataKey", "resource-based")
+	scheduler := "arn:aws:iam::" + acct + ":user/Scheduler"
+	checkWalkthrough(t, encryptedFanOutDoc, printed, []walkthroughCheck{
+		{"topic", "the topic's ARN", func(o string) bool { return strings.Contains(o, `"TopicArn": "`+topic+`"`) }},
+		{"queues", "three queue URLs, each with a confirmed subscription", func(o string) bool {
+			lines := strings.Split(o, "\n")
+			if len(lines) != 2*len(queues) {
+				return false
+			}
+			for i, q := range queues {
+				if !strings.HasSuffix(lines[2*i], "/"+acct+"/"+q) || !strings.HasPrefix(lines[2*i+1], topic+":") {
+					return false
+				}
+			}
+			return true
+		}},
+		{"publisher", "EMRUser's ARN", func(o string) bool { return o == "arn:aws:iam::"+acct+":user/EMRUser" }},
+		{"publish", "a MessageId", func(o string) bool { return strings.Contains(o, `"MessageId"`) }},
+		{"nothing-arrived", "no message in any queue", func(o string) bool {
+			return o == "Billing-Integration\t0\nScheduling-Integration\t0\nPrescription-Integration\t0"
+		}},
+		{"why", "the Deny of kms:GenerateDataKey for sns.amazonaws.com and each queue's failed sqs:SendMessage", func(o string) bool {
+			if !strings.Contains(o, `"principal": "sns.amazonaws.com"`) || !strings.Contains(o, `"action": "kms:GenerateDataKey"`) ||
+				!strings.Contains(o, `"resource": "`+keyARN+`"`) || !strings.Contains(o, `"decision": "Deny"`) ||
+				!strings.Contains(o, `"reason": "`+snsDenial+`"`) {
+				return false
+			}
+			for _, q := range queues {
+				if !strings.Contains(o, "sqs:SendMessage arn:aws:sqs:us-east-1:"+acct+":"+q+"\n  the call failed: KMS.AccessDeniedException: "+snsDenial) {
+					return false
+				}
+			}
+			return strings.Count(o, "the call failed: ") == len(queues)
+		}},
+		{"fix", "no output", func(o string) bool { return o == "" }},
+		{"deliver", "the transfer record in the billing and prescription queues, one message in the scheduling queue", func(o string) bool {
+			return strings.Contains(o, `"Type": "Notification"`) && strings.Contains(o, `"TopicArn": "`+topic+`"`) &&
+				strings.Contains(o, `"Message": "{\"patientId\":\"P-1042\",\"event\":\"transfer\",\"ward\":\"Recovery\"}"`) &&
+				strings.Contains(o, "\n"+`{"patientId":"P-1042","event":"transfer","ward":"Recovery"}`+"\n") &&
+				strings.HasSuffix(o, "\n1")
+		}},
+		{"scheduler", "Scheduler's ARN", func(o string) bool { return o == scheduler }},
+		{"publisher-denied", "KMSAccessDenied for Scheduler's Publish", func(o string) bool {
+			return strings.Contains(o, "(KMSAccessDenied) when calling the Publish operation: "+
+				kmsDenial(scheduler, "kms:GenerateDataKey", "identity-based")+
+				" (Service: AWSKMS; Status Code: 400; Error Code: AccessDeniedException)")
+		}},
+		{"receiver-denied", "KmsAccessDenied for Scheduler's ReceiveMessage", func(o string) bool {
+			// The CLI prints the query code of SQS's KmsAccessDenied, as
+			// SQS sends it in x-amzn-query-error (or in the XML of the
+			// query protocol, which older CLIs speak).
+			return (strings.Contains(o, "(KMS.AccessDeniedException) when calling the ReceiveMessage operation: ") ||
+				strings.Contains(o, "(KmsAccessDenied) when calling the ReceiveMessage operation: ")) &&
+				strings.Contains(o, kmsDenial(scheduler, "kms:Decrypt", "identity-based")+" (Service: AWSKMS; Status Code: 400;")
+		}},
+		{"reuse-period", "the discharge record, delivered with the cached data key", func(o string) bool {
+			return strings.HasSuffix(o, "\n"+`{"patientId":"P-1042","event":"discharge"}`)
+		}},
+		{"reset", "the reset's answer", func(o string) bool { return o == `{"status":"reset"}` }},
+	})
 }
 
 // TestDocsWalkthroughSteps checks the extraction on its own, without the CLI.
