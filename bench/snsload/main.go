@@ -39,6 +39,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 )
 
+// plainQueues makes fanout's queues unencrypted.
+var plainQueues bool
+
 var (
 	endpoint = flag.String("endpoint", "http://127.0.0.1:4566", "ferry's endpoint")
 	creds    = aws.Credentials{AccessKeyID: "test", SecretAccessKey: "test"}
@@ -51,10 +54,12 @@ func main() {
 	messages := flag.Int("messages", 4000, "latency: messages to publish; publish: per subscriber count")
 	raw := flag.Bool("raw", true, "latency: raw message delivery (false: signed envelopes)")
 	rate := flag.Int("rate", 100, "latency: publishes per second per publisher (0: as fast as possible)")
+	plain := flag.Bool("plain", false, "prepare: queues without server-side encryption (SqsManagedSseEnabled=false); default: AWS's default, SSE-SQS")
 	flag.Parse()
 	ctx := context.Background()
 	switch flag.Arg(0) {
 	case "prepare":
+		plainQueues = *plain
 		prepare(ctx, *subscribers, *out)
 	case "account":
 		account(ctx, *subscribers)
@@ -87,7 +92,11 @@ func fanout(ctx context.Context, name string, n int, raw bool) (string, []string
 	}
 	urls := make([]string, n)
 	for i := range n {
-		q, err := qc.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(fmt.Sprintf("%s-%03d", name, i))})
+		qattrs := map[string]string{}
+		if plainQueues {
+			qattrs["SqsManagedSseEnabled"] = "false"
+		}
+		q, err := qc.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(fmt.Sprintf("%s-%03d", name, i)), Attributes: qattrs})
 		if err != nil {
 			log.Fatalf("create queue: %v", err)
 		}
