@@ -147,6 +147,11 @@ func New(cfg Config) (*Server, error) {
 			return nil, &ConfigError{err}
 		}
 	}
+	// Deliveries left pending by the last stop go out once every service
+	// is there to take them.
+	if err := s.sns.Resume(); err != nil {
+		return nil, err
+	}
 	s.byTarget = map[string]service{}
 	for _, svc := range s.services {
 		if p := svc.API().TargetPrefix; p != "" {

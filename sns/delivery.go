@@ -78,6 +78,7 @@ func (d *dispatcher) work() {
 // publisher waits: back-pressure, never a dropped message.
 func (d *dispatcher) publish(m *message, subs []*Subscription) {
 	if len(subs) == 0 {
+		d.s.release(m)
 		return
 	}
 	d.mu.Lock()
@@ -98,6 +99,7 @@ func (d *dispatcher) now(ctx context.Context, m *message, subs []*Subscription) 
 }
 
 func (d *dispatcher) fanOut(ctx context.Context, m *message, subs []*Subscription) {
+	defer d.s.release(m)
 	t := m.topic
 	for _, sub := range subs {
 		cfg := sub.config()

@@ -33,6 +33,8 @@ type message struct {
 
 	sigMu sync.Mutex
 	sigs  map[string]string // signature by (type, text): one RSA signature serves every subscriber
+
+	pending []byte // its sns.pending key while held (durable stores only)
 }
 
 // text is what a protocol's subscribers receive.
@@ -231,7 +233,10 @@ func (s *Service) publish(ctx context.Context, req *api.Request, in *publishInpu
 	if err := s.checkDataKey(ctx, req, t); err != nil {
 		return nil, err
 	}
-	s.send(ctx, m)
+	if err := s.send(ctx, m); err != nil {
+		s.log.Error("a published message could not be made durable", "topic", t.ARN, "err", err)
+		return nil, api.InternalFailure()
+	}
 	return &publishOutput{MessageId: m.id, SequenceNumber: m.seq}, nil
 }
 
@@ -240,14 +245,19 @@ func (s *Service) publish(ctx context.Context, req *api.Request, in *publishInpu
 // whatever the number of subscribers; a FIFO topic delivers before it
 // answers, in the order messages were accepted, so that each group keeps
 // its order in every queue.
-func (s *Service) send(ctx context.Context, m *message) {
+func (s *Service) send(ctx context.Context, m *message) error {
 	t := m.topic
-	t.stats.Published.Add(1)
 	subs := t.subscriptions()
 	if !t.FIFO {
+		if len(subs) > 0 {
+			if err := s.hold(m); err != nil {
+				return err
+			}
+		}
+		t.stats.Published.Add(1)
 		s.presign(m, subs)
 		s.deliver.publish(m, subs)
-		return
+		return nil
 	}
 	t.fifoMu.Lock()
 	defer t.fifoMu.Unlock()
@@ -255,9 +265,16 @@ func (s *Service) send(ctx context.Context, m *message) {
 		// A duplicate within five minutes is accepted and not delivered again.
 		// https://docs.aws.amazon.com/sns/latest/dg/fifo-message-dedup.html
 		m.id, m.seq = id, seq
-		return
+		return nil
 	}
+	if len(subs) > 0 {
+		if err := s.hold(m); err != nil {
+			return err
+		}
+	}
+	t.stats.Published.Add(1)
 	s.deliver.now(ctx, m, subs)
+	return nil
 }
 
 // presign signs a message for its enveloped subscribers before Publish
@@ -327,7 +344,11 @@ func (s *Service) publishBatch(ctx context.Context, req *api.Request, in *publis
 			out.Failed = append(out.Failed, batchFailure{Id: e.ID, Code: perr.Code, Message: perr.Message, SenderFault: true})
 			continue
 		}
-		s.send(ctx, m)
+		if err := s.send(ctx, m); err != nil {
+			s.log.Error("a published message could not be made durable", "topic", t.ARN, "err", err)
+			out.Failed = append(out.Failed, batchFailure{Id: e.ID, Code: "InternalError", Message: "The message could not be stored.", SenderFault: false})
+			continue
+		}
 		out.Successful = append(out.Successful, batchSuccess{Id: e.ID, MessageId: m.id, SequenceNumber: m.seq})
 	}
 	return out, nil

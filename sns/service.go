@@ -96,6 +96,7 @@ func New(cfg Config) (*Service, error) {
 		s.deliver.close()
 		return nil, err
 	}
+
 	return s, nil
 }
 
