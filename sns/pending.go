@@ -1,7 +1,11 @@
 package sns
 
 import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync/atomic"
 	"time"
@@ -18,13 +22,22 @@ import (
 // retries in progress at a crash are not resumed.
 //
 //	sns.pending  account, region, topic, sequence -> pendingRecord (JSON)
-const pendingBucket = "sns.pending"
+//	sns.sealing  "key"                            -> the key sealing encrypted topics' pending bodies
+//
+// An encrypted topic's pending message is stored sealed (AES-256-GCM under
+// a key ferry keeps), so the file never holds its body in plaintext, not
+// even in the pages a removed record leaves behind (DESIGN §5).
+const (
+	pendingBucket = "sns.pending"
+	sealingBucket = "sns.sealing"
+)
 
 type pendingRecord struct {
 	ID         string                           `json:"id"`
 	Subject    *string                          `json:"subject,omitempty"`
-	Body       string                           `json:"body"`
+	Body       string                           `json:"body,omitempty"`
 	ByProtocol map[string]string                `json:"byProtocol,omitempty"`
+	Sealed     []byte                           `json:"sealed,omitempty"` // nonce and sealed texts, for an encrypted topic
 	Attrs      map[string]MessageAttributeValue `json:"attributes,omitempty"`
 	Timestamp  time.Time                        `json:"timestamp"`
 	GroupID    string                           `json:"groupId,omitempty"`
@@ -46,8 +59,16 @@ func (s *Service) hold(m *message) error {
 	}
 	t := m.topic
 	key := persist.Key(t.Account, t.Region, t.Name, fmt.Sprintf("%020d", pendingSeq.Add(1)))
-	b, err := json.Marshal(pendingRecord{ID: m.id, Subject: m.subject, Body: m.body, ByProtocol: m.byProtocol, Attrs: m.attrs,
-		Timestamp: m.timestamp, GroupID: m.groupID, DedupID: m.dedupID, Seq: m.seq, Host: m.host, Scheme: m.scheme, RequestID: m.requestID})
+	rec := pendingRecord{ID: m.id, Subject: m.subject, Body: m.body, ByProtocol: m.byProtocol, Attrs: m.attrs,
+		Timestamp: m.timestamp, GroupID: m.groupID, DedupID: m.dedupID, Seq: m.seq, Host: m.host, Scheme: m.scheme, RequestID: m.requestID}
+	if t.attribute("KmsMasterKeyId") != "" {
+		sealed, err := s.sealTexts(key, texts{Body: m.body, ByProtocol: m.byProtocol})
+		if err != nil {
+			return err
+		}
+		rec.Body, rec.ByProtocol, rec.Sealed = "", nil, sealed
+	}
+	b, err := json.Marshal(rec)
 	if err != nil {
 		return err
 	}
@@ -92,6 +113,15 @@ func (s *Service) Resume() error {
 			gone = append(gone, persist.Write{Bucket: pendingBucket, Key: append([]byte(nil), key...)})
 			return nil
 		}
+		if rec.Sealed != nil {
+			tx, err := s.openTexts(key, rec.Sealed)
+			if err != nil {
+				gone = append(gone, persist.Write{Bucket: pendingBucket, Key: append([]byte(nil), key...)})
+				s.log.Error("a pending message does not open", "topic", t.ARN, "messageId", rec.ID, "err", err)
+				return nil
+			}
+			rec.Body, rec.ByProtocol = tx.Body, tx.ByProtocol
+		}
 		var n uint64
 		fmt.Sscanf(parts[3], "%d", &n)
 		if n > pendingSeq.Load() {
@@ -119,4 +149,73 @@ func (s *Service) Resume() error {
 		}
 	}
 	return nil
+}
+
+// texts are what a pending record of an encrypted topic seals.
+type texts struct {
+	Body       string            `json:"b"`
+	ByProtocol map[string]string `json:"p,omitempty"`
+}
+
+// sealingKey is the key pending bodies of encrypted topics are sealed
+// with, made on first use and kept in the store.
+func (s *Service) sealingKey() (cipher.AEAD, error) {
+	s.sealMu.Lock()
+	defer s.sealMu.Unlock()
+	if s.sealAEAD != nil {
+		return s.sealAEAD, nil
+	}
+	key, ok, err := s.store.Get(sealingBucket, []byte("key"))
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		key = make([]byte, 32)
+		rand.Read(key)
+		if err := s.store.Update(persist.Write{Bucket: sealingBucket, Key: []byte("key"), Value: key}); err != nil {
+			return nil, err
+		}
+	}
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, err
+	}
+	s.sealAEAD = aead
+	return aead, nil
+}
+
+// sealTexts seals a pending record's texts, bound to its key.
+func (s *Service) sealTexts(key []byte, tx texts) ([]byte, error) {
+	aead, err := s.sealingKey()
+	if err != nil {
+		return nil, err
+	}
+	plain, err := json.Marshal(tx)
+	if err != nil {
+		return nil, err
+	}
+	nonce := make([]byte, aead.NonceSize(), aead.NonceSize()+len(plain)+aead.Overhead())
+	rand.Read(nonce)
+	return aead.Seal(nonce, nonce, plain, key), nil
+}
+
+func (s *Service) openTexts(key, sealed []byte) (texts, error) {
+	aead, err := s.sealingKey()
+	if err != nil {
+		return texts{}, err
+	}
+	if len(sealed) < aead.NonceSize() {
+		return texts{}, errors.New("sns: a sealed pending record is too short")
+	}
+	plain, err := aead.Open(nil, sealed[:aead.NonceSize()], sealed[aead.NonceSize():], key)
+	if err != nil {
+		return texts{}, err
+	}
+	var tx texts
+	err = json.Unmarshal(plain, &tx)
+	return tx, err
 }

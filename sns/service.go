@@ -2,6 +2,7 @@ package sns
 
 import (
 	"context"
+	"crypto/cipher"
 	"encoding/base64"
 	"log/slog"
 	"net/http"
@@ -49,6 +50,9 @@ type Service struct {
 	signer  *signer
 	deliver *dispatcher
 	keys    dataKeys // publishers' data keys for encrypted topics
+
+	sealMu   sync.Mutex
+	sealAEAD cipher.AEAD // seals encrypted topics' pending bodies
 
 	mu      sync.RWMutex
 	regions map[regionKey]*region
@@ -144,6 +148,9 @@ func (s *Service) API() *api.Service { return s.api }
 func (s *Service) Reset() {
 	s.deliver.cancelHTTP()
 	s.keys.reset()
+	s.sealMu.Lock()
+	s.sealAEAD = nil // the store's key goes with the reset
+	s.sealMu.Unlock()
 	s.mu.Lock()
 	s.regions = map[regionKey]*region{}
 	s.subs = map[string]*Subscription{}
