@@ -141,3 +141,24 @@ func TestAliasesOfKeyPendingDeletion(t *testing.T) {
 	_, err := c.UpdateAlias(ctx, &kms.UpdateAliasInput{AliasName: aws.String("alias/x"), TargetKeyId: k.KeyId})
 	wantError(t, err, "KMSInvalidStateException", *k.Arn+" is pending deletion.")
 }
+
+// The management operations take a key id or key ARN only: an alias there
+// is not found, as AWS answers it, while the cryptographic operations take
+// one.
+func TestManagementOperationsRefuseAliases(t *testing.T) {
+	_, c := setup(t)
+	k := newKey(t, c, "")
+	if _, err := c.CreateAlias(ctxT(t), &kms.CreateAliasInput{AliasName: aws.String("alias/mgmt"), TargetKeyId: k.KeyId}); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"alias/mgmt", "arn:aws:kms:us-east-1:000000000000:alias/mgmt"} {
+		_, err := c.PutKeyPolicy(ctxT(t), &kms.PutKeyPolicyInput{KeyId: aws.String(id), PolicyName: aws.String("default"),
+			Policy: aws.String(keyPolicy(rootStatement("000000000000")))})
+		wantError(t, err, "NotFoundException", "Invalid keyId "+id)
+		_, err = c.DisableKey(ctxT(t), &kms.DisableKeyInput{KeyId: aws.String(id)})
+		wantError(t, err, "NotFoundException", "Invalid keyId "+id)
+		_, err = c.GetKeyPolicy(ctxT(t), &kms.GetKeyPolicyInput{KeyId: aws.String(id), PolicyName: aws.String("default")})
+		wantError(t, err, "NotFoundException", "Invalid keyId "+id)
+	}
+	encrypt(t, c, "alias/mgmt", "still fine", nil)
+}

@@ -125,6 +125,24 @@ func onKey[In any, P interface {
 	}
 }
 
+// byKeyID resolves the actions whose KeyId is a key id or key ARN only:
+// an alias there is not found, as AWS answers it ("Invalid keyId alias/…").
+func byKeyID[In any, P interface {
+	*In
+	keyed
+}](s *Service, crossAccount bool) func(context.Context, *api.Request, *In) (api.Target, error) {
+	resolve := onKey[In, P](s, crossAccount)
+	return func(ctx context.Context, req *api.Request, in *In) (api.Target, error) {
+		if id := P(in).keyID(); strings.HasPrefix(id, "alias/") || strings.Contains(id, ":alias/") {
+			if err := P(in).validate(); err != nil {
+				return api.Target{}, err
+			}
+			return api.Target{}, errNotFound("Invalid keyId " + id)
+		}
+		return resolve(ctx, req, in)
+	}
+}
+
 // anywhere resolves the actions that act on no key (CreateKey aside):
 // ListKeys, ListAliases, GenerateRandom, ListRetirableGrants. Only IAM
 // policies can allow them.
