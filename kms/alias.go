@@ -120,11 +120,22 @@ func (s *Service) targetCreateAlias(_ context.Context, req *api.Request, in *ali
 		return api.Target{}, err
 	}
 	req.Resolved = p
-	t := aliasTarget(req, p.name)
-	kt := s.keyTarget(req, p.target, nil, "kms:CreateAlias")
-	kt.SameAccountOnly = true
-	t.Then = &kt
-	return t, nil
+	return s.aliasTargets(req, p.name, "kms:CreateAlias", p.target), nil
+}
+
+// aliasTargets is what an alias action is authorized against: the alias
+// (IAM policies), then each key it touches (their key policies), all in
+// the caller's account.
+func (s *Service) aliasTargets(req *api.Request, name, action string, keys ...*Key) api.Target {
+	t := aliasTarget(req, name)
+	last := &t
+	for _, k := range keys {
+		kt := s.keyTarget(req, k, nil, action)
+		kt.SameAccountOnly = true
+		last.Then = &kt
+		last = &kt
+	}
+	return t
 }
 
 func (s *Service) createAlias(_ context.Context, req *api.Request, in *aliasInput) (*struct{}, error) {
@@ -191,13 +202,7 @@ func (s *Service) targetUpdateAlias(_ context.Context, req *api.Request, in *ali
 		return api.Target{}, err
 	}
 	req.Resolved = p
-	t := aliasTarget(req, p.name)
-	from := s.keyTarget(req, p.current, nil, "kms:UpdateAlias")
-	to := s.keyTarget(req, p.target, nil, "kms:UpdateAlias")
-	from.SameAccountOnly, to.SameAccountOnly = true, true
-	from.Then = &to
-	t.Then = &from
-	return t, nil
+	return s.aliasTargets(req, p.name, "kms:UpdateAlias", p.current, p.target), nil
 }
 
 func (s *Service) updateAlias(_ context.Context, req *api.Request, in *aliasInput) (*struct{}, error) {
@@ -249,11 +254,7 @@ func (s *Service) targetDeleteAlias(_ context.Context, req *api.Request, in *ali
 		return api.Target{}, err
 	}
 	req.Resolved = p
-	t := aliasTarget(req, p.name)
-	kt := s.keyTarget(req, p.current, nil, "kms:DeleteAlias")
-	kt.SameAccountOnly = true
-	t.Then = &kt
-	return t, nil
+	return s.aliasTargets(req, p.name, "kms:DeleteAlias", p.current), nil
 }
 
 func (s *Service) deleteAlias(_ context.Context, req *api.Request, in *aliasInput) (*struct{}, error) {
