@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sync/atomic"
 	"time"
 
 	"github.com/ferry-emulator/ferry/persist"
@@ -48,9 +47,6 @@ type pendingRecord struct {
 	RequestID  string                           `json:"requestId"`
 }
 
-// pendingSeq orders pending records within a topic.
-var pendingSeq atomic.Uint64
-
 // hold makes a message durable before Publish answers. Only a durable
 // store keeps pending messages: in memory, a crash loses everything alike.
 func (s *Service) hold(m *message) error {
@@ -58,7 +54,7 @@ func (s *Service) hold(m *message) error {
 		return nil
 	}
 	t := m.topic
-	key := persist.Key(t.Account, t.Region, t.Name, fmt.Sprintf("%020d", pendingSeq.Add(1)))
+	key := persist.Key(t.Account, t.Region, t.Name, fmt.Sprintf("%020d", s.pendingSeq.Add(1)))
 	rec := pendingRecord{ID: m.id, Subject: m.subject, Body: m.body, ByProtocol: m.byProtocol, Attrs: m.attrs,
 		Timestamp: m.timestamp, GroupID: m.groupID, DedupID: m.dedupID, Seq: m.seq, Host: m.host, Scheme: m.scheme, RequestID: m.requestID}
 	if t.attribute("KmsMasterKeyId") != "" {
@@ -124,8 +120,8 @@ func (s *Service) Resume() error {
 		}
 		var n uint64
 		fmt.Sscanf(parts[3], "%d", &n)
-		if n > pendingSeq.Load() {
-			pendingSeq.Store(n)
+		if n > s.pendingSeq.Load() {
+			s.pendingSeq.Store(n)
 		}
 		msgs = append(msgs, &message{id: rec.ID, topic: t, subject: rec.Subject, body: rec.Body, byProtocol: rec.ByProtocol,
 			attrs: rec.Attrs, timestamp: rec.Timestamp, groupID: rec.GroupID, dedupID: rec.DedupID, seq: rec.Seq,

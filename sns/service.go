@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ferry-emulator/ferry/emulator/api"
@@ -50,6 +51,8 @@ type Service struct {
 	signer  *signer
 	deliver *dispatcher
 	keys    dataKeys // publishers' data keys for encrypted topics
+
+	pendingSeq atomic.Uint64 // orders pending records (durable stores)
 
 	sealMu   sync.Mutex
 	sealAEAD cipher.AEAD // seals encrypted topics' pending bodies
