@@ -63,6 +63,7 @@ type Server struct {
 	roots    sync.Map     // access key -> Identity of an account root
 	audit    *auditLog
 	times    atomic.Pointer[requestTimes] // this second's condition-key times
+	rest     sync.Map                     // *api.Service -> *restRoutes
 	metrics  *metrics
 	iam      *iam.Service
 	// advertised is cfg.Hostname with the listener's port added when it

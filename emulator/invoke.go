@@ -93,7 +93,11 @@ func (s *Server) advertisedHost() string {
 // the audit trail has already recorded.
 func isDenial(e *api.Error) bool {
 	// By code: KMS answers its denials with 400, the others with 403.
-	return e.Code == "AccessDenied" || e.Code == "AuthorizationError" || e.Code == "AccessDeniedException"
+	switch e.Code {
+	case "AccessDenied", "AuthorizationError", "AccessDeniedException", "ForbiddenException":
+		return true
+	}
+	return false
 }
 
 // recordFailure files a failed in-process call in the audit trail with the

@@ -86,7 +86,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	target := r.Header.Get("X-Amz-Target")
 	var impl service
 	if sig != nil {
-		impl = s.services[sig.Service]
+		name := sig.Service
+		if name == "execute-api" {
+			name = "iot" // how botocore and older CLIs sign the IoT control plane
+		}
+		impl = s.services[name]
 	}
 	if impl == nil && target != "" {
 		prefix, _, _ := strings.Cut(target, ".")
@@ -98,7 +102,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// A JSON content type without X-Amz-Target is still a JSON-protocol
 	// caller: it gets its error in JSON.
 	jsonCT := strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-amz-json-")
-	if target != "" || jsonCT {
+	if svc != nil && svc.REST {
+		cd = restCodec{}
+	} else if target != "" || jsonCT {
 		version := "1.0"
 		if svc != nil && svc.JSONVersion != "" {
 			version = svc.JSONVersion
@@ -159,7 +165,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	var action *api.Action
 	var in any
-	if target != "" {
+	if svc.REST {
+		var e *api.Error
+		if action, in, e = s.decodeREST(svc, r, body); e != nil {
+			fail(e)
+			return
+		}
+		req.Action = action.Name
+	} else if target != "" {
 		prefix, name, _ := strings.Cut(target, ".")
 		if prefix != svc.TargetPrefix || svc.JSONVersion == "" {
 			fail(api.UnknownOperation(target))

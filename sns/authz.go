@@ -81,7 +81,7 @@ func (s *Service) targetSubscribe(_ context.Context, req *api.Request, in *subsc
 
 // targetPublish reads TopicArn or TargetArn; publishing to a phone number
 // or a mobile endpoint is outside what ferry emulates.
-func (s *Service) targetPublish(_ context.Context, req *api.Request, in *publishInput) (api.Target, error) {
+func (s *Service) targetPublish(_ context.Context, req *api.Request, in *PublishInput) (api.Target, error) {
 	arn := in.TopicArn
 	if arn == "" {
 		arn = in.TargetArn

@@ -216,7 +216,7 @@ func validateAttribute(name string, v MessageAttributeValue) (int, *api.Error) {
 	return size, nil
 }
 
-func (s *Service) publish(ctx context.Context, req *api.Request, in *publishInput) (*publishOutput, error) {
+func (s *Service) publish(ctx context.Context, req *api.Request, in *PublishInput) (*publishOutput, error) {
 	arn := in.TopicArn
 	if arn == "" {
 		arn = in.TargetArn

@@ -130,7 +130,9 @@ type listSubscriptionsByTopicInput struct {
 	NextToken string `query:"NextToken"`
 }
 
-type publishInput struct {
+// PublishInput is Publish's input, exported for in-process publishers (IoT
+// rules' sns action).
+type PublishInput struct {
 	TopicArn               string                           `query:"TopicArn"`
 	TargetArn              string                           `query:"TargetArn"`
 	PhoneNumber            string                           `query:"PhoneNumber"`

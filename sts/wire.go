@@ -85,3 +85,11 @@ type decodeAuthorizationMessageInput struct {
 type decodeAuthorizationMessageOutput struct {
 	DecodedMessage string `xml:"DecodedMessage"`
 }
+
+// AssumeRoleInput and AssumeRoleOutput are AssumeRole's input and result,
+// for services that assume a role in process (an IoT rule acting as the
+// role in its roleArn).
+type (
+	AssumeRoleInput  = assumeRoleInput
+	AssumeRoleOutput = assumeRoleOutput
+)

@@ -11,6 +11,9 @@ type Action struct {
 
 	target       func(ctx context.Context, req *Request, in any) (Target, error)
 	unauthorized bool
+
+	// Method and Path route a REST-JSON operation; see Route.
+	Method, Path string
 }
 
 // Op builds a typed Action. A handler returns (nil, nil) for an operation
@@ -47,7 +50,13 @@ type Service struct {
 	XMLNamespace    string // query protocol response namespace
 	QueryProtocol   bool   // accepts form-encoded Action requests
 	QueryCompatible bool   // JSON errors carry x-amzn-query-error (awsQueryCompatible)
-	Actions         map[string]*Action
+	// REST marks a REST-JSON service: actions are found by method and path
+	// (see Route) and results and errors are plain JSON.
+	REST bool
+	// BadRequest builds the error for a REST request whose labels,
+	// parameters or body do not decode; default SerializationError.
+	BadRequest func(message string) *Error
+	Actions    map[string]*Action
 	// Denied builds the service's access-denied error from AWS's message
 	// ("User: … is not authorized to perform: …"); default AccessDenied.
 	Denied func(message string) *Error
