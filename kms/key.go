@@ -10,6 +10,7 @@ import (
 
 	"github.com/ferry-emulator/ferry/emulator/api"
 	"github.com/ferry-emulator/ferry/iam/policy"
+	"github.com/ferry-emulator/ferry/internal/uuid"
 )
 
 // Keys and their life: CreateKey, DescribeKey, ListKeys, EnableKey,
@@ -191,7 +192,7 @@ func (s *Service) createKey(ctx context.Context, req *api.Request, in *createKey
 		return nil, err
 	}
 	tags, _ := tagMap(in.Tags)
-	id := newKeyID()
+	id := uuid.New()
 	k := newKey(req.Account, req.Region, id, s.now())
 	if in.Description != nil {
 		k.description = *in.Description

@@ -1,8 +1,6 @@
 package kms
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"strings"
 
 	"github.com/ferry-emulator/ferry/emulator/api"
@@ -100,16 +98,6 @@ func isAccountID(s string) bool {
 		}
 	}
 	return true
-}
-
-// newKeyID makes a random (version 4) UUID, the form of KMS key ids.
-func newKeyID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }
 
 // findKey resolves a KeyId to a live key. An AWS managed key's alias

@@ -3,6 +3,7 @@ package kms
 import (
 	"github.com/ferry-emulator/ferry/emulator/api"
 	"github.com/ferry-emulator/ferry/iam/policy"
+	"github.com/ferry-emulator/ferry/internal/uuid"
 )
 
 // AWS managed keys: alias/aws/sqs and alias/aws/sns exist in every account
@@ -96,7 +97,7 @@ func (s *Service) ensureManaged(account, region, service string) *api.Error {
 		return nil
 	}
 	now := s.now()
-	k := newKey(account, region, newKeyID(), now)
+	k := newKey(account, region, uuid.New(), now)
 	k.Managed = service
 	k.description = managedDescriptions[service]
 	p, err := policy.Parse(managedPolicyDocument(service, account, region), policy.Key)

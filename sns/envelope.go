@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/ferry-emulator/ferry/emulator/api"
+	"github.com/ferry-emulator/ferry/internal/uuid"
 )
 
 // The JSON documents SNS delivers: a Notification for each message, and
@@ -138,7 +139,7 @@ func canonical(fields []field) string {
 // confirmationDoc is a SubscriptionConfirmation or UnsubscribeConfirmation.
 func (s *Service) confirmationDoc(kind string, sub *Subscription, token, scheme, host string, now time.Time) (id, doc string, err error) {
 	t := sub.Topic
-	id = newUUID()
+	id = uuid.New()
 	ts := now.UTC().Format(timestampLayout)
 	var text string
 	if kind == "SubscriptionConfirmation" {

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ferry-emulator/ferry/emulator/api"
+	"github.com/ferry-emulator/ferry/internal/uuid"
 )
 
 // message is one published message on its way to the subscribers.
@@ -60,7 +61,7 @@ func (s *Service) prepare(req *api.Request, t *Topic, f publishFields) (*message
 	if f.message == nil || *f.message == "" {
 		return nil, errInvalidParameter("Empty message")
 	}
-	m := &message{id: newUUID(), topic: t, body: *f.message, attrs: f.attrs, timestamp: s.now().UTC(),
+	m := &message{id: uuid.New(), topic: t, body: *f.message, attrs: f.attrs, timestamp: s.now().UTC(),
 		host: s.hostFor(req), scheme: req.Scheme, requestID: req.ID}
 	if m.scheme == "" {
 		m.scheme = "http"

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ferry-emulator/ferry/emulator/api"
+	"github.com/ferry-emulator/ferry/internal/uuid"
 	"github.com/ferry-emulator/ferry/sns/deliverypolicy"
 	"github.com/ferry-emulator/ferry/sns/filter"
 )
@@ -85,15 +86,6 @@ func newToken() string {
 	return hex.EncodeToString(b)
 }
 
-func newUUID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
-}
-
 // validateEndpoint checks a Subscribe's protocol and endpoint.
 // https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html
 func validateEndpoint(t *Topic, protocol, endpoint string) *api.Error {
@@ -162,7 +154,7 @@ func (s *Service) subscribe(ctx context.Context, req *api.Request, in *subscribe
 		}
 	}
 	sub := &Subscription{
-		ARN: t.ARN + ":" + newUUID(), Owner: req.Account, Protocol: in.Protocol, Endpoint: in.Endpoint,
+		ARN: t.ARN + ":" + uuid.New(), Owner: req.Account, Protocol: in.Protocol, Endpoint: in.Endpoint,
 		Principal: req.Principal.ARN, Topic: t, Created: s.now(), attrs: map[string]string{},
 	}
 	if in.Protocol == "sqs" {

@@ -1,11 +1,12 @@
 package queue
 
 import (
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"strconv"
 	"time"
+
+	"github.com/ferry-emulator/ferry/internal/uuid"
 )
 
 // dedupRecord remembers a FIFO send for the deduplication window.
@@ -38,7 +39,7 @@ func (q *Queue) Send(m *Message, delay *time.Duration) (stored Message, duplicat
 		stored.DeduplicationID = contentDeduplicationID(stored.Body)
 	}
 	if stored.ID == "" {
-		stored.ID = newMessageID()
+		stored.ID = uuid.New()
 	}
 
 	q.mu.Lock()
@@ -94,7 +95,7 @@ func (q *Queue) Send(m *Message, delay *time.Duration) (stored Message, duplicat
 // caller that wants that clears ID and SentAt first.
 func (q *Queue) Enqueue(m Message) error {
 	if m.ID == "" {
-		m.ID = newMessageID()
+		m.ID = uuid.New()
 	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -183,23 +184,4 @@ func (q *Queue) nextSequence() string {
 func contentDeduplicationID(body string) string {
 	sum := sha256.Sum256([]byte(body))
 	return hex.EncodeToString(sum[:])
-}
-
-// newMessageID returns a random UUID version 4, the form of AWS message ids.
-func newMessageID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	var s [36]byte
-	hex.Encode(s[0:8], b[0:4])
-	s[8] = '-'
-	hex.Encode(s[9:13], b[4:6])
-	s[13] = '-'
-	hex.Encode(s[14:18], b[6:8])
-	s[18] = '-'
-	hex.Encode(s[19:23], b[8:10])
-	s[23] = '-'
-	hex.Encode(s[24:36], b[10:16])
-	return string(s[:])
 }
