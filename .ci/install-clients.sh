@@ -2,7 +2,9 @@
 # Installs the third-party clients that the conformance tests drive against
 # ferry: Debian's AWS CLI and boto3 (SQS and SNS over the query protocol), the
 # AWS SDK for JavaScript v3 pinned in conformance/js/package-lock.json (SQS
-# over AWS JSON, SNS over query), and Debian's Chromium, which renders the dashboard headless. Safe to run again: what is installed already is kept,
+# over AWS JSON, SNS over query), Debian's mosquitto clients (MQTT), and
+# Debian's Chromium, which renders the dashboard headless. Safe to run
+# again: what is installed already is kept,
 # so a second run takes about a second.
 set -euo pipefail
 
@@ -20,7 +22,7 @@ installed() {
 }
 
 missing=()
-for pkg in awscli python3-boto3 chromium jq; do
+for pkg in awscli python3-boto3 chromium jq mosquitto-clients; do
 	installed "$pkg" || missing+=("$pkg")
 done
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then

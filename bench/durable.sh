@@ -26,8 +26,8 @@ wait_healthy() {
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
 
-"$out/ferry" --listen 127.0.0.1:4591 --log-level warn & mem=$!
-"$out/ferry" --listen 127.0.0.1:4590 --log-level warn --data-dir "$out/data" & dur=$!
+"$out/ferry" --listen 127.0.0.1:4591 --mqtt-listen off --log-level warn & mem=$!
+"$out/ferry" --listen 127.0.0.1:4590 --mqtt-listen off --log-level warn --data-dir "$out/data" & dur=$!
 wait_healthy 4591; wait_healthy 4590
 "$out/presign" --endpoint http://127.0.0.1:4591 --out "$out/mem.lua"
 "$out/presign" --endpoint http://127.0.0.1:4590 --out "$out/dur.lua"
@@ -46,7 +46,7 @@ echo "== start-up with $want stored messages"
 kill "$dur"; wait "$dur" 2>/dev/null || true
 du -h "$out/data/ferry.db"
 start=$(date +%s.%N)
-"$out/ferry" --listen 127.0.0.1:4590 --log-level warn --data-dir "$out/data" & dur=$!
+"$out/ferry" --listen 127.0.0.1:4590 --mqtt-listen off --log-level warn --data-dir "$out/data" & dur=$!
 wait_healthy 4590
 end=$(date +%s.%N)
 awk -v s="$start" -v e="$end" 'BEGIN { printf "start-up to healthy: %.2f s\n", e - s }'

@@ -21,8 +21,8 @@ go build -o "$out/ceiling" ./bench/ceiling
 go build -o "$out/presign" ./bench/presign
 
 "$out/ceiling" --listen 127.0.0.1:4567 & pid_ceiling=$!
-"$out/ferry" --listen 127.0.0.1:4568 --iam off --log-level warn & pid_off=$!
-"$out/ferry" --listen 127.0.0.1:4566 --iam enforce --log-level warn & pid_enforce=$!
+"$out/ferry" --listen 127.0.0.1:4568 --mqtt-listen off --iam off --log-level warn & pid_off=$!
+"$out/ferry" --listen 127.0.0.1:4566 --mqtt-listen off --iam enforce --log-level warn & pid_enforce=$!
 for port in 4566 4568; do
   for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/_ferry/health" >/dev/null 2>&1 && break; sleep 0.1; done
 done

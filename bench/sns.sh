@@ -22,7 +22,7 @@ go build -o "$out/ferry" ./cmd/ferry
 go build -o "$out/snsload" ./bench/snsload
 
 start_ferry() {
-  "$out/ferry" --listen 127.0.0.1:4566 --log-level warn & pid=$!
+  "$out/ferry" --listen 127.0.0.1:4566 --mqtt-listen off --log-level warn & pid=$!
   for _ in $(seq 50); do curl -fs http://127.0.0.1:4566/_ferry/health >/dev/null 2>&1 && break; sleep 0.1; done
 }
 stop_ferry() { kill "$pid"; wait "$pid" 2>/dev/null || true; }

@@ -16,7 +16,7 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$out"' EXIT
 go build -o "$out/ferry" ./cmd/ferry
 go build -o "$out/presign" ./bench/presign
 go build -o "$out/kmsload" ./bench/kmsload
-"$out/ferry" --listen 127.0.0.1:4597 --log-level warn & pid=$!
+"$out/ferry" --listen 127.0.0.1:4597 --mqtt-listen off --log-level warn & pid=$!
 for _ in $(seq 100); do curl -fs http://127.0.0.1:4597/_ferry/health >/dev/null 2>&1 && break; sleep 0.05; done
 "$out/presign" --endpoint http://127.0.0.1:4597 --queue plain --sse none --out "$out/plain.lua"
 "$out/presign" --endpoint http://127.0.0.1:4597 --queue ssesqs --out "$out/ssesqs.lua"

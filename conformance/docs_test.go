@@ -3,7 +3,9 @@ package conformance
 import (
 	"bufio"
 	"bytes"
+	"encoding/base64"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -12,13 +14,16 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/ferry-emulator/ferry/emulator"
 )
 
-// The trainers' walkthroughs that TestDocsWalkthrough and
-// TestDocsEncryptedFanOut keep runnable.
+// The trainers' walkthroughs that TestDocsWalkthrough,
+// TestDocsEncryptedFanOut and TestDocsIoTCrossAccount keep runnable.
 const (
 	walkthroughDoc     = "../docs/walkthrough-cross-account-sns-sqs.md"
 	encryptedFanOutDoc = "../docs/walkthrough-encrypted-fan-out.md"
+	iotCrossAccountDoc = "../docs/walkthrough-iot-cross-account-sqs.md"
 )
 
 // walkthroughStep is one marked shell block of a walkthrough. A block is
@@ -69,8 +74,8 @@ func walkthroughSteps(doc []byte) ([]walkthroughStep, error) {
 
 // walkthroughScript is one bash script of the steps, run in one shell as a
 // reader would run them. Before each step it asks flushURL to wait for
-// ferry's SNS deliveries, so that "nothing arrived" is a fact and not a
-// race; around each step it prints markers that splitSteps finds.
+// ferry's IoT rules and SNS deliveries, so that "nothing arrived" is a fact
+// and not a race; around each step it prints markers that splitSteps finds.
 func walkthroughScript(steps []walkthroughStep, flushURL string) string {
 	var b strings.Builder
 	b.WriteString("exec 2>&1\nset -o pipefail\n")
@@ -128,10 +133,12 @@ type walkthroughCheck struct {
 
 // runWalkthrough runs the marked steps of the walkthrough doc, in one bash
 // shell, with the AWS CLI against a ferry started for it, and returns what
-// each step printed and ferry's URL. It skips the test when the CLI or a
-// tool the walkthroughs use is missing, and fails it when a step that must
-// succeed does not, or a step does not run to its end.
-func runWalkthrough(t *testing.T, doc string) (printed map[string]string, ferryURL string) {
+// each step printed and the ferry. The shell finds ferry's URL in FERRY and
+// its MQTT listener in FERRY_MQTT_HOST and FERRY_MQTT_PORT. It skips the
+// test when the CLI, a tool every walkthrough uses or one of tools is
+// missing, and fails it when a step that must succeed does not, or a step
+// does not run to its end.
+func runWalkthrough(t *testing.T, doc string, tools ...string) (printed map[string]string, srv *emulator.Server) {
 	t.Helper()
 	candidates := []string{debianAWSCLI, "aws"}
 	if bin := os.Getenv("FERRY_AWS_CLI"); bin != "" {
@@ -141,9 +148,9 @@ func runWalkthrough(t *testing.T, doc string) (printed map[string]string, ferryU
 	if len(clis) == 0 {
 		t.Skip("aws CLI not installed: " + installHint)
 	}
-	for _, tool := range []string{"bash", "curl", "jq"} {
+	for _, tool := range append([]string{"bash", "curl", "jq"}, tools...) {
 		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not installed: the walkthrough needs it", tool)
+			t.Skipf("%s not installed: %s needs it (%s)", tool, filepath.Base(doc), installHint)
 		}
 	}
 	text, err := os.ReadFile(doc)
@@ -158,7 +165,11 @@ func runWalkthrough(t *testing.T, doc string) (printed map[string]string, ferryU
 		t.Fatalf("%s: no step marked to run", doc)
 	}
 
-	srv := startFerry(t)
+	srv = startFerry(t)
+	mqttHost, mqttPort, err := net.SplitHostPort(srv.MQTTAddr())
+	if err != nil {
+		t.Fatalf("ferry's MQTT listener %q: %v", srv.MQTTAddr(), err)
+	}
 	flush := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := srv.Flush(r.Context()); err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
@@ -176,7 +187,8 @@ func runWalkthrough(t *testing.T, doc string) (printed map[string]string, ferryU
 	if err := os.WriteFile(script, []byte(walkthroughScript(steps, flush.URL)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	env := clientEnv(t, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "FERRY="+srv.URL())
+	env := clientEnv(t, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "FERRY="+srv.URL(),
+		"FERRY_MQTT_HOST="+mqttHost, "FERRY_MQTT_PORT="+mqttPort)
 	r := runProcess(t, dir, env, "bash", script)
 	printed, ended := splitSteps(r.stdout)
 	if r.err != nil {
@@ -193,7 +205,7 @@ func runWalkthrough(t *testing.T, doc string) (printed map[string]string, ferryU
 			t.Errorf("%s: step %s did not run to its end:\n%s", doc, s.name, printed[s.name])
 		}
 	}
-	return printed, srv.URL()
+	return printed, srv
 }
 
 // checkWalkthrough applies the checks to what the walkthrough doc's steps
@@ -224,7 +236,8 @@ func TestDocsWalkthrough(t *testing.T) {
 		t.Skip("the walkthrough runs the aws CLI some 25 times; skipped in -short mode")
 	}
 	t.Parallel()
-	printed, ferryURL := runWalkthrough(t, walkthroughDoc)
+	printed, srv := runWalkthrough(t, walkthroughDoc)
+	ferryURL := srv.URL()
 
 	topic := "arn:aws:sns:us-east-1:111111111111:orders"
 	checkWalkthrough(t, walkthroughDoc, printed, []walkthroughCheck{
@@ -358,6 +371,86 @@ func TestDocsEncryptedFanOut(t *testing.T) {
 		}},
 		{"reuse-period", "the discharge record, delivered with the cached data key", func(o string) bool {
 			return strings.HasSuffix(o, "\n"+`{"patientId":"P-1042","event":"discharge"}`)
+		}},
+		{"reset", "the reset's answer", func(o string) bool { return o == `{"status":"reset"}` }},
+	})
+}
+
+// TestDocsIoTCrossAccount runs the walkthrough of an IoT rule in one
+// account sending to another account's queue, with the AWS CLI and
+// mosquitto's clients against ferry, and checks what a trainer would point
+// at: the endpoint devices connect to, a publish the broker acknowledges
+// while nothing reaches the queue, the error action's document naming the
+// SQS action and the missing queue policy, the Deny in the audit trail, the
+// statement AddPermission adds, the base64-encoded message that arrives
+// after it, and the failure once the permission is removed again.
+func TestDocsIoTCrossAccount(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the walkthrough runs the aws CLI some 15 times; skipped in -short mode")
+	}
+	t.Parallel()
+	printed, srv := runWalkthrough(t, iotCrossAccountDoc, "mosquitto_pub", "mosquitto_sub", "base64")
+
+	const (
+		ingestion = "111111111111"
+		data      = "222222222222"
+		rule      = "cross_account_sqs_publish"
+		queueARN  = "arn:aws:sqs:us-east-1:" + data + ":iot-data"
+		awsURL    = "https://sqs.us-east-1.amazonaws.com/" + data + "/iot-data"
+		payload   = `{"message": "Hello, world", "clientType": "MQTT client"}`
+		session   = "arn:aws:sts::" + ingestion + ":assumed-role/iot-cross-sqs-allow/"
+	)
+	// SQS's denial as the error document carries it: the action in lower
+	// case, the queue policy missing.
+	sqsDenial := regexp.MustCompile(`"?Failed to send message to SQS\. The error received was User: ` + regexp.QuoteMeta(session) +
+		`[^ ]+ is not authorized to perform: sqs:sendmessage on resource: ` + regexp.QuoteMeta(queueARN) +
+		` because no resource-based policy allows the sqs:sendmessage action \(Service: AmazonSQS; Status Code: 403; Error Code: AccessDenied\)\. ` +
+		`Message arrived on: data/private, Action: sqs, Queue: ` + regexp.QuoteMeta(awsURL) + `"?`)
+	checkWalkthrough(t, iotCrossAccountDoc, printed, []walkthroughCheck{
+		{"setup", "both accounts' roots", func(o string) bool {
+			return o == "arn:aws:iam::"+ingestion+":root\narn:aws:iam::"+data+":root"
+		}},
+		{"endpoint", "ferry's MQTT listener, " + srv.MQTTAddr(), func(o string) bool {
+			return strings.Contains(o, `"endpointAddress": "`+srv.MQTTAddr()+`"`)
+		}},
+		{"queue", "the data account's queue URL", func(o string) bool {
+			return strings.Contains(o, `"QueueUrl": "`+srv.URL()+"/"+data+`/iot-data"`)
+		}},
+		{"roles", "the two roles' ARNs", func(o string) bool {
+			return o == "arn:aws:iam::"+ingestion+":role/iot-cross-sqs-allow\narn:aws:iam::"+ingestion+":role/iot-republish"
+		}},
+		{"rule", "the rule's SQL, queue and error topic", func(o string) bool {
+			return strings.Contains(o, `"sql": "SELECT * FROM 'data/private'"`) && strings.Contains(o, `"sqs": "`+awsURL+`"`) &&
+				strings.Contains(o, `"onError": "error/rules"`)
+		}},
+		{"publish", "the broker's PUBACK", func(o string) bool {
+			return strings.Contains(o, "Client device-1 sending PUBLISH (d0, q1, r0, m1, 'data/private', ... (56 bytes))") &&
+				strings.Contains(o, "Client device-1 received PUBACK (Mid: 1, RC:0)")
+		}},
+		{"nothing-arrived", "an empty queue", func(o string) bool { return o == "0" }},
+		{"error-document", "AWS's error document for the failed SQS action, and the payload", func(o string) bool {
+			return strings.Contains(o, `"ruleName": "`+rule+`"`) && strings.Contains(o, `"topic": "data/private"`) &&
+				strings.Contains(o, `"clientId": "device-1"`) && strings.Contains(o, `"failedAction": "SQSAction"`) &&
+				strings.Contains(o, `"failedResource": "`+awsURL+`"`) &&
+				regexp.MustCompile(`"errorMessage": `+sqsDenial.String()).MatchString(o) &&
+				strings.HasSuffix(o, "\n"+payload)
+		}},
+		{"why", "the role session's Deny of sqs:SendMessage, the only Deny", func(o string) bool {
+			return strings.Count(o, `"decision": `) == 1 && strings.Contains(o, `"decision": "Deny"`) &&
+				strings.Contains(o, `"account": "`+ingestion+`"`) && strings.Contains(o, `"principal": "`+session) &&
+				strings.Contains(o, `"action": "sqs:SendMessage"`) && strings.Contains(o, `"resource": "`+queueARN+`"`) &&
+				strings.Contains(o, " is not authorized to perform: sqs:SendMessage on resource: "+queueARN+
+					" because no resource-based policy allows the sqs:SendMessage action")
+		}},
+		{"fix", "the IoTSendMessage statement for the ingestion account", func(o string) bool {
+			return strings.Contains(o, `"Sid": "IoTSendMessage"`) && strings.Contains(o, `"AWS": "arn:aws:iam::`+ingestion+`:root"`) &&
+				strings.Contains(o, `"Action": "SQS:SendMessage"`) && strings.Contains(o, `"Resource": "`+queueARN+`"`)
+		}},
+		{"deliver", "the payload base64-encoded, and decoded", func(o string) bool {
+			return o == base64.StdEncoding.EncodeToString([]byte(payload))+"\n"+payload
+		}},
+		{"revoke", "the SQS action's denial again", func(o string) bool {
+			return regexp.MustCompile(`^` + sqsDenial.String() + `$`).MatchString(o)
 		}},
 		{"reset", "the reset's answer", func(o string) bool { return o == `{"status":"reset"}` }},
 	})

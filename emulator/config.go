@@ -14,12 +14,13 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ferry-emulator/ferry/emulator/api"
+	"github.com/ferry-emulator/ferry/iot"
 )
 
 // StartupConfig is what --config sets up before ferry serves: accounts with
 // their IAM users (with fixed access keys, so a compose file can hand them
 // to services), roles, KMS keys with fixed ids and their aliases, SQS queues,
-// and SNS topics with their subscriptions.
+// SNS topics with their subscriptions, and IoT topic rules.
 // It is read from YAML or JSON and
 // applied idempotently: what exists already is brought in line, nothing is
 // duplicated.
@@ -34,6 +35,23 @@ type AccountConfig struct {
 	Queues []QueueConfig `yaml:"queues"`
 	Topics []TopicConfig `yaml:"topics"`
 	Keys   []KeyConfig   `yaml:"keys"`
+	Rules  []RuleConfig  `yaml:"rules"`
+}
+
+// RuleConfig is an IoT topic rule. Actions and the error action are
+// written as in the API's TopicRulePayload ({sqs: {queueUrl, roleArn,
+// useBase64}}, {sns: …}, {republish: …}). Rules are created last: their
+// roles, queues and topics come first.
+type RuleConfig struct {
+	Name        string            `yaml:"name"`
+	Region      string            `yaml:"region"` // default us-east-1
+	SQL         string            `yaml:"sql"`
+	SQLVersion  string            `yaml:"sqlVersion"` // default 2016-03-23
+	Description string            `yaml:"description"`
+	Disabled    bool              `yaml:"disabled"`
+	Actions     []any             `yaml:"actions"`
+	ErrorAction any               `yaml:"errorAction"`
+	Tags        map[string]string `yaml:"tags"`
 }
 
 // KeyConfig is a KMS key with a fixed id (a lower-case UUID), so that
@@ -166,7 +184,46 @@ func (s *Server) applyStartup(c *StartupConfig) error {
 			}
 		}
 	}
+	// Rules last, across accounts: a rule's action may name another
+	// account's queue or topic.
+	for _, id := range accounts {
+		for i, r := range c.Accounts[id].Rules {
+			if err := s.applyRule(id, r); err != nil {
+				return fmt.Errorf("accounts.%s.rules[%d] (%s): %w", id, i, r.Name, err)
+			}
+		}
+	}
 	return nil
+}
+
+func (s *Server) applyRule(account string, r RuleConfig) error {
+	region := r.Region
+	if region == "" {
+		region = "us-east-1"
+	}
+	version := r.SQLVersion
+	if version == "" {
+		version = "2016-03-23"
+	}
+	// The actions go through the API's own JSON shapes, so a
+	// configuration is checked exactly as a CreateTopicRule body is.
+	raw, err := json.Marshal(map[string]any{"sql": r.SQL, "awsIotSqlVersion": version, "description": r.Description,
+		"ruleDisabled": r.Disabled, "actions": orEmpty(r.Actions), "errorAction": r.ErrorAction})
+	if err != nil {
+		return err
+	}
+	var p iot.TopicRulePayload
+	if err := json.Unmarshal(raw, &p); err != nil {
+		return fmt.Errorf("actions: %w", err)
+	}
+	return s.iot.EnsureRule(context.Background(), account, region, r.Name, p, r.Tags)
+}
+
+func orEmpty(a []any) []any {
+	if a == nil {
+		return []any{}
+	}
+	return a
 }
 
 func (s *Server) applyKey(account string, k KeyConfig) error {

@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/iot"
+	"github.com/aws/aws-sdk-go-v2/service/iotdataplane"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -37,6 +39,16 @@ accounts:
         maxSessionDuration: 7200
         trustPolicy: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:user/orders-service"},"Action":"sts:AssumeRole"}]}'
         managedPolicies: [arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess]
+      - name: iot-orders
+        trustPolicy: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {Service: iot.amazonaws.com}, Action: "sts:AssumeRole"}]}
+        policies:
+          send: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "sqs:SendMessage", Resource: "arn:aws:sqs:us-east-1:111111111111:orders"}]}
+    rules:
+      - name: orders_in
+        sql: "SELECT *, topic(2) AS shop FROM 'shops/+/orders'"
+        actions:
+          - sqs: {queueUrl: "https://sqs.us-east-1.amazonaws.com/111111111111/orders", roleArn: "arn:aws:iam::111111111111:role/iot-orders"}
+        tags: {team: blue}
     queues:
       - name: orders
         attributes:
@@ -151,6 +163,26 @@ func TestStartupConfig(t *testing.T) {
 		t.Fatalf("encrypt with the configured key: %v %v", enc, err)
 	}
 
+	// The rule exists, as 2016-03-23, and runs as its role.
+	ioc := iot.New(iot.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL()),
+		Credentials: credentials.NewStaticCredentialsProvider("111111111111", "test", "")})
+	rule, err := ioc.GetTopicRule(ctx, &iot.GetTopicRuleInput{RuleName: aws.String("orders_in")})
+	if err != nil || aws.ToString(rule.Rule.AwsIotSqlVersion) != "2016-03-23" {
+		t.Fatalf("configured rule: %+v %v", rule, err)
+	}
+	dp := iotdataplane.New(iotdataplane.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL()),
+		Credentials: credentials.NewStaticCredentialsProvider("111111111111", "test", "")})
+	if _, err := dp.Publish(ctx, &iotdataplane.PublishInput{Topic: aws.String("shops/s1/orders"), Payload: []byte(`{"n":1}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, err = root.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: &url, MaxNumberOfMessages: 10})
+	if err != nil || len(got.Messages) != 2 || aws.ToString(got.Messages[1].Body) != `{"n":1,"shop":"s1"}` {
+		t.Fatalf("the configured rule's delivery: %+v %v", got, err)
+	}
+
 	// Applying again changes nothing and fails on nothing.
 	if err := srv.applyStartup(cfg); err != nil {
 		t.Fatalf("second application: %v", err)
@@ -169,6 +201,9 @@ func TestStartupConfigErrors(t *testing.T) {
 		{"bad kms key id", "accounts:\n  \"111111111111\":\n    keys: [{id: not-a-uuid}]\n", "accounts.111111111111.keys[0] (not-a-uuid): a key id is a lower-case UUID"},
 		{"bad key policy", "accounts:\n  \"111111111111\":\n    keys: [{id: 1234abcd-12ab-34cd-56ef-1234567890ab, policy: {Statement: [{Effect: Maybe}]}}]\n", "MalformedPolicyDocument"},
 		{"bad key", "accounts:\n  \"111111111111\":\n    users: [{name: u, accessKeys: [{id: short, secret: s}]}]\n", "accessKeys[0]"},
+		{"bad rule sql", "accounts:\n  \"111111111111\":\n    rules: [{name: r, sql: \"SELECT * FRM 'a'\", actions: []}]\n", "accounts.111111111111.rules[0] (r): SqlParseException"},
+		{"rule role missing", "accounts:\n  \"111111111111\":\n    rules: [{name: r, sql: \"SELECT * FROM 'a'\", actions: [{republish: {topic: b, roleArn: \"arn:aws:iam::111111111111:role/none\"}}]}]\n", "unable to assume role"},
+		{"rule action unknown", "accounts:\n  \"111111111111\":\n    rules: [{name: r, sql: \"SELECT * FROM 'a'\", actions: [{lambda: {functionArn: x}}]}]\n", "lambda is not supported"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -91,8 +91,8 @@ func (s *Server) stateTopics() []stateTopic {
 	return topics
 }
 
-// serveState answers /_ferry/state: every account's queues, topics and
-// identities with their policies.
+// serveState answers /_ferry/state: every account's queues, topics, IoT
+// rules and identities with their policies.
 func (s *Server) serveState(w http.ResponseWriter, r *http.Request) {
 	queues := []stateQueue{}
 	for _, q := range s.sqs.Depths() {
@@ -119,5 +119,6 @@ func (s *Server) serveState(w http.ResponseWriter, r *http.Request) {
 	if identities == nil {
 		identities = []iam.Identity{}
 	}
-	writeAdminJSON(w, http.StatusOK, map[string]any{"queues": queues, "topics": s.stateTopics(), "identities": identities})
+	writeAdminJSON(w, http.StatusOK, map[string]any{"queues": queues, "topics": s.stateTopics(), "rules": s.iot.RuleViews(),
+		"identities": identities})
 }

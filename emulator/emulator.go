@@ -13,6 +13,8 @@ import (
 
 	"github.com/ferry-emulator/ferry/emulator/api"
 	"github.com/ferry-emulator/ferry/iam"
+	"github.com/ferry-emulator/ferry/iot"
+	"github.com/ferry-emulator/ferry/iot/broker"
 	"github.com/ferry-emulator/ferry/kms"
 	"github.com/ferry-emulator/ferry/persist"
 	"github.com/ferry-emulator/ferry/sns"
@@ -40,6 +42,19 @@ type Config struct {
 	Store persist.Store
 	// Startup is created before ferry serves (--config).
 	Startup *StartupConfig
+
+	// MQTTListen is the MQTT TCP address; "off" for none. Empty means
+	// 0.0.0.0:1883, or a free port on Listen's host when Listen asks for
+	// a free port.
+	MQTTListen string
+	// MQTTWebSocketListen, when set, serves MQTT over WebSocket there.
+	MQTTWebSocketListen string
+	// MQTTRegion is the region MQTT clients' topic space belongs to
+	// (rules of that region see their messages); default us-east-1.
+	MQTTRegion string
+	// MQTTRefuseAnonymous refuses MQTT clients without credentials instead
+	// of placing them in account 000000000000.
+	MQTTRefuseAnonymous bool
 }
 
 // service is what the server needs of each service package.
@@ -59,6 +74,7 @@ type Server struct {
 	sqs      *sqs.Service
 	sns      *sns.Service
 	kms      *kms.Service
+	iot      *iot.Service
 	inFlight atomic.Int64 // AWS API requests being served
 	roots    sync.Map     // access key -> Identity of an account root
 	audit    *auditLog
@@ -140,8 +156,28 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.kms = kmsSvc
-	s.services = map[string]service{"sqs": s.sqs, "sns": s.sns, "iam": iamSvc, "sts": stsSvc, "kms": kmsSvc}
-	s.metrics = newMetrics(s.sqs, s.sns)
+	if cfg.MQTTRegion == "" {
+		cfg.MQTTRegion = "us-east-1"
+		s.cfg.MQTTRegion = cfg.MQTTRegion
+	}
+	s.iot, err = iot.New(iot.Config{
+		Store: store, Log: cfg.Logger.With("service", "iot"), Now: cfg.Clock, Invoker: s,
+		AssumeRole: func(ctx context.Context, roleARN, ruleARN, account, region string) (api.Principal, error) {
+			return s.assumeRoleForService(ctx, "iot.amazonaws.com", roleARN, ruleARN, account, region)
+		},
+		MQTT: broker.Config{
+			Listen: mqttListen(cfg), WebSocketListen: cfg.MQTTWebSocketListen, Region: cfg.MQTTRegion,
+			RefuseAnonymous: cfg.MQTTRefuseAnonymous, Authenticate: s.mqttAuthenticate, Authorize: s.mqttAuthorize,
+			Log: cfg.Logger.With("service", "mqtt"),
+		},
+		Host: s.advertisedHost,
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.services = map[string]service{"sqs": s.sqs, "sns": s.sns, "iam": iamSvc, "sts": stsSvc, "kms": kmsSvc,
+		"iot": s.iot, "iotdata": s.iot.Data()}
+	s.metrics = newMetrics(s.sqs, s.sns, s.iot)
 	s.iam = iamSvc
 	if cfg.Startup != nil {
 		if err := s.applyStartup(cfg.Startup); err != nil {
@@ -181,6 +217,10 @@ func (s *Server) Start() error {
 		return fmt.Errorf("listen %s: %w", s.cfg.Listen, err)
 	}
 	s.listener = ln
+	if err := s.iot.Start(); err != nil {
+		ln.Close()
+		return fmt.Errorf("mqtt: %w", err)
+	}
 	if h := s.cfg.Hostname; h != "" {
 		if _, _, err := net.SplitHostPort(h); err != nil {
 			h = net.JoinHostPort(h, fmt.Sprint(ln.Addr().(*net.TCPAddr).Port))
@@ -200,6 +240,12 @@ func (s *Server) Start() error {
 		}
 	}()
 	s.log.Info("listening", "service", "aws-api", "addr", ln.Addr().String())
+	if a := s.iot.MQTTAddr(); a != nil {
+		s.log.Info("listening", "service", "mqtt", "addr", a.String())
+	}
+	if a := s.iot.WebSocketAddr(); a != nil {
+		s.log.Info("listening", "service", "mqtt-ws", "addr", a.String())
+	}
 	return nil
 }
 
@@ -233,10 +279,12 @@ func (s *Server) Shutdown(ctx context.Context) error {
 			err = s.http.Shutdown(ctx)
 			<-s.done
 		}
-		// SNS first: it delivers what it has queued into SQS before SQS closes.
+		// IoT first: its rules publish into SNS and SQS. Then SNS: it
+		// delivers what it has queued into SQS before SQS closes.
+		s.iot.Close()
 		s.sns.Close()
 		for name, svc := range s.services {
-			if name != "sns" {
+			if name != "sns" && name != "iot" {
 				svc.Close()
 			}
 		}
@@ -273,7 +321,31 @@ func (s *Server) Actions() map[string]*api.Service {
 	return m
 }
 
-// Flush waits until every SNS message published so far has been delivered
-// to its queue subscribers (HTTP/S deliveries, which may be retrying, are
-// not waited for). Tests use it before asserting that nothing arrived.
-func (s *Server) Flush(ctx context.Context) error { return s.sns.Flush(ctx) }
+// Flush waits until every MQTT message received so far has been through
+// the IoT rules and every SNS message published so far (by rules too) has
+// been delivered to its queue subscribers (HTTP/S deliveries, which may be
+// retrying, are not waited for). Tests use it before asserting that
+// nothing arrived.
+func (s *Server) Flush(ctx context.Context) error {
+	if err := s.iot.Flush(ctx); err != nil {
+		return err
+	}
+	return s.sns.Flush(ctx)
+}
+
+// MQTTAddr is the address of the MQTT listener, "" when there is none.
+func (s *Server) MQTTAddr() string {
+	if a := s.iot.MQTTAddr(); a != nil {
+		return a.String()
+	}
+	return ""
+}
+
+// MQTTWebSocketAddr is the address of the MQTT-over-WebSocket listener,
+// "" when there is none.
+func (s *Server) MQTTWebSocketAddr() string {
+	if a := s.iot.WebSocketAddr(); a != nil {
+		return a.String()
+	}
+	return ""
+}

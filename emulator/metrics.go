@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/ferry-emulator/ferry/iot"
 	"github.com/ferry-emulator/ferry/sns"
 	"github.com/ferry-emulator/ferry/sqs"
 )
@@ -34,7 +35,7 @@ type actionMetrics struct {
 	latency prometheus.Observer
 }
 
-func newMetrics(sqsService *sqs.Service, snsService *sns.Service) *metrics {
+func newMetrics(sqsService *sqs.Service, snsService *sns.Service, iotService *iot.Service) *metrics {
 	m := &metrics{
 		registry: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -58,7 +59,7 @@ func newMetrics(sqsService *sqs.Service, snsService *sns.Service) *metrics {
 	}
 	m.registry.MustRegister(m.requests, m.latency, m.decisions,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		queueCollector{sqsService}, topicCollector{snsService})
+		queueCollector{sqsService}, topicCollector{snsService}, ruleCollector{iotService})
 	return m
 }
 
@@ -138,6 +139,26 @@ func (c topicCollector) Collect(ch chan<- prometheus.Metric) {
 			n       int64
 		}{{"published", t.Published}, {"delivered", t.Delivered}, {"failed", t.Failed}, {"filtered_out", t.FilteredOut}} {
 			ch <- prometheus.MustNewConstMetric(topicMessages, prometheus.CounterValue, float64(o.n), t.Account, t.Region, t.Name, o.outcome)
+		}
+	}
+}
+
+// ruleCollector reports what each IoT rule did when scraped.
+type ruleCollector struct{ iot *iot.Service }
+
+var ruleMessages = prometheus.NewDesc("ferry_iot_rule_messages_total",
+	"IoT rule outcomes by rule: matched (messages whose WHERE held), action_succeeded, action_failed, error_action.",
+	[]string{"account", "region", "rule", "outcome"}, nil)
+
+func (c ruleCollector) Describe(ch chan<- *prometheus.Desc) { ch <- ruleMessages }
+
+func (c ruleCollector) Collect(ch chan<- prometheus.Metric) {
+	for _, r := range c.iot.RuleViews() {
+		for _, o := range []struct {
+			outcome string
+			n       int64
+		}{{"matched", r.Matched}, {"action_succeeded", r.Succeeded}, {"action_failed", r.Failed}, {"error_action", r.ErrorActions}} {
+			ch <- prometheus.MustNewConstMetric(ruleMessages, prometheus.CounterValue, float64(o.n), r.Account, r.Region, r.Name, o.outcome)
 		}
 	}
 }

@@ -39,6 +39,9 @@ func TestREADMEActionTables(t *testing.T) {
 		if svc.QueryProtocol {
 			protocols = append(protocols, "query")
 		}
+		if svc.REST {
+			protocols = append(protocols, "REST-JSON")
+		}
 		names := make([]string, 0, len(svc.Actions))
 		for n := range svc.Actions {
 			names = append(names, n)
@@ -48,7 +51,11 @@ func TestREADMEActionTables(t *testing.T) {
 		tb.WriteString("\n| action | authorized as | protocols | status |\n|---|---|---|---|\n")
 		for _, n := range names {
 			a := svc.Actions[n]
-			tb.WriteString("| " + n + " | `" + a.IAMAction + "` | " + strings.Join(protocols, ", ") + " | supported |\n")
+			proto := strings.Join(protocols, ", ")
+			if a.Path != "" {
+				proto += " `" + a.Method + " " + a.Path + "`"
+			}
+			tb.WriteString("| " + n + " | `" + a.IAMAction + "` | " + proto + " | supported |\n")
 		}
 		want := begin + tb.String() + end
 		got := readme[i : j+len(end)]

@@ -163,12 +163,20 @@ func bindREST(in any, vars map[string]string, r *http.Request, body []byte) erro
 	return nil
 }
 
+// inputError is a message for the caller about its input, written as AWS
+// writes its messages.
+type inputError string
+
+func (e inputError) Error() string { return string(e) }
+
+func inputErrorf(format string, args ...any) error { return inputError(fmt.Sprintf(format, args...)) }
+
 func bodyError(err error) error {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		return fmt.Errorf("Value for member %s has the wrong type: expected %s", te.Field, te.Type)
+		return inputErrorf("Value for member %s has the wrong type: expected %s", te.Field, te.Type)
 	}
-	return fmt.Errorf("The request body is not valid JSON: %v", err)
+	return inputErrorf("The request body is not valid JSON: %v", err)
 }
 
 // setRESTScalar parses s into a string, bool or integer member (or a pointer
@@ -188,13 +196,13 @@ func setRESTScalar(fv reflect.Value, s, name string) error {
 	case reflect.Bool:
 		b, err := strconv.ParseBool(s)
 		if err != nil {
-			return fmt.Errorf("Value %q for %s is not a boolean", s, name)
+			return inputErrorf("Value %q for %s is not a boolean", s, name)
 		}
 		fv.SetBool(b)
 	case reflect.Int, reflect.Int32, reflect.Int64:
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || fv.OverflowInt(n) {
-			return fmt.Errorf("Value %q for %s is not an integer", s, name)
+			return inputErrorf("Value %q for %s is not an integer", s, name)
 		}
 		fv.SetInt(n)
 	default:

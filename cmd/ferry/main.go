@@ -119,6 +119,10 @@ func run(args []string) error {
 	dataDir := fs.String("data-dir", env("FERRY_DATA_DIR", ""), "directory for durable state (env FERRY_DATA_DIR); in memory when empty")
 	logLevel := fs.String("log-level", env("FERRY_LOG_LEVEL", "info"), "debug, info, warn or error (env FERRY_LOG_LEVEL)")
 	logFormat := fs.String("log-format", env("FERRY_LOG_FORMAT", "text"), "text or json (env FERRY_LOG_FORMAT)")
+	mqttListen := fs.String("mqtt-listen", env("FERRY_MQTT_LISTEN", ""), "MQTT address, or off (env FERRY_MQTT_LISTEN); default 0.0.0.0:1883, or a free port when --listen asks for one")
+	mqttWS := fs.String("mqtt-ws-listen", env("FERRY_MQTT_WS_LISTEN", ""), "MQTT over WebSocket address; off when empty (env FERRY_MQTT_WS_LISTEN)")
+	mqttRegion := fs.String("mqtt-region", env("FERRY_MQTT_REGION", "us-east-1"), "region whose IoT topic space MQTT clients join (env FERRY_MQTT_REGION)")
+	mqttRefuseAnon := fs.Bool("mqtt-refuse-anonymous", env("FERRY_MQTT_REFUSE_ANONYMOUS", "") == "true", "refuse MQTT clients without credentials instead of placing them in account 000000000000 (env FERRY_MQTT_REFUSE_ANONYMOUS=true)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -171,6 +175,11 @@ func run(args []string) error {
 		IAMMode:    *iamMode,
 		RootSecret: env("FERRY_ROOT_SECRET", "test"),
 		Logger:     log,
+
+		MQTTListen:          *mqttListen,
+		MQTTWebSocketListen: *mqttWS,
+		MQTTRegion:          *mqttRegion,
+		MQTTRefuseAnonymous: *mqttRefuseAnon,
 	})
 	if err != nil && store != nil {
 		store.Close() // let the directory go: nothing was served
@@ -183,6 +192,12 @@ func run(args []string) error {
 		return err
 	}
 	fmt.Printf("ferry: AWS APIs on %s\n", srv.URL())
+	if a := srv.MQTTAddr(); a != "" {
+		fmt.Printf("ferry: MQTT on %s\n", a)
+	}
+	if a := srv.MQTTWebSocketAddr(); a != "" {
+		fmt.Printf("ferry: MQTT over WebSocket on %s\n", a)
+	}
 
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
