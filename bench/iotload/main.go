@@ -1,10 +1,16 @@
 // Command iotload measures AWS IoT rules end to end on a running ferry:
-// P MQTT publishers send QoS 1 messages as fast as their in-flight window
-// allows; a rule `SELECT * FROM 'load/+' WHERE seq >= 0` sends each to an
-// SQS queue as its role; consumers long-poll the queue, delete what they
-// get, and note each message's latency from just before its publish to its
-// receipt. It reports publishes/s, messages/s through to the queue, the
-// latency percentiles, and checks that every message arrived exactly once.
+// P MQTT publishers send QoS 1 messages, at a fixed total rate (--rate) or
+// as fast as their in-flight window allows; a rule
+// `SELECT * FROM 'load/+' WHERE seq >= 0` sends each to an SQS queue as its
+// role; consumers long-poll the queue and delete what they get. For each
+// message it notes two latencies from the moment it was due to be published
+// (so a stalled publisher's wait counts too): to its arrival in the queue
+// (SQS's SentTimestamp, to the millisecond) and to its receipt by a
+// consumer. It reports publishes/s, messages/s into the queue and through
+// the consumers, the latency percentiles, and checks that every message
+// arrived exactly once. With --drain the consumers start only once the
+// publishers are done, so the figures into the queue are ferry's alone,
+// without SQS clients competing for the CPU.
 package main
 
 import (
@@ -39,6 +45,8 @@ var (
 	window     = flag.Int("window", 32, "QoS 1 publishes in flight per publisher")
 	consumers  = flag.Int("consumers", 4, "SQS consumers")
 	duration   = flag.Duration("duration", 10*time.Second, "how long to publish")
+	rate       = flag.Int("rate", 0, "publishes per second in total; 0 = as fast as the windows allow")
+	drain      = flag.Bool("drain", false, "start the consumers only after publishing ends")
 	plain      = flag.Bool("plain", false, "queue without server-side encryption (default: AWS's default, SSE-SQS)")
 )
 
@@ -51,45 +59,62 @@ func main() {
 
 	var (
 		mu        sync.Mutex
-		latencies []time.Duration
+		latencies []time.Duration // publish → received
+		arrivals  []time.Duration // publish → in the queue
+		lastSent  int64           // the latest SentTimestamp, ms
 		seen      = map[int64]int{}
 		received  atomic.Int64
 	)
 	cctx, stopConsumers := context.WithCancel(ctx)
 	var cw sync.WaitGroup
-	for range *consumers {
-		cw.Add(1)
-		go func() {
-			defer cw.Done()
-			for cctx.Err() == nil {
-				out, err := qc.ReceiveMessage(cctx, &sqs.ReceiveMessageInput{QueueUrl: &queueURL, MaxNumberOfMessages: 10, WaitTimeSeconds: 1})
+	consume := func() {
+		defer cw.Done()
+		for cctx.Err() == nil {
+			out, err := qc.ReceiveMessage(cctx, &sqs.ReceiveMessageInput{QueueUrl: &queueURL, MaxNumberOfMessages: 10, WaitTimeSeconds: 1,
+				MessageSystemAttributeNames: []types.MessageSystemAttributeName{types.MessageSystemAttributeNameSentTimestamp}})
+			if err != nil {
+				continue
+			}
+			now := time.Now()
+			entries := make([]types.DeleteMessageBatchRequestEntry, 0, len(out.Messages))
+			mu.Lock()
+			for i, m := range out.Messages {
+				var body struct{ Seq, TS int64 }
+				if err := json.Unmarshal([]byte(aws.ToString(m.Body)), &body); err != nil {
+					log.Fatalf("message body %q: %v", aws.ToString(m.Body), err)
+				}
+				sent, err := strconv.ParseInt(m.Attributes[string(types.MessageSystemAttributeNameSentTimestamp)], 10, 64)
 				if err != nil {
-					continue
+					log.Fatalf("SentTimestamp %q: %v", m.Attributes[string(types.MessageSystemAttributeNameSentTimestamp)], err)
 				}
-				now := time.Now()
-				entries := make([]types.DeleteMessageBatchRequestEntry, 0, len(out.Messages))
-				mu.Lock()
-				for i, m := range out.Messages {
-					var body struct{ Seq, TS int64 }
-					if err := json.Unmarshal([]byte(aws.ToString(m.Body)), &body); err != nil {
-						log.Fatalf("message body %q: %v", aws.ToString(m.Body), err)
-					}
-					seen[body.Seq]++
-					latencies = append(latencies, now.Sub(time.Unix(0, body.TS)))
-					entries = append(entries, types.DeleteMessageBatchRequestEntry{Id: aws.String(strconv.Itoa(i)), ReceiptHandle: m.ReceiptHandle})
-				}
-				mu.Unlock()
-				received.Add(int64(len(out.Messages)))
-				if len(entries) > 0 {
-					if _, err := qc.DeleteMessageBatch(context.Background(), &sqs.DeleteMessageBatchInput{QueueUrl: &queueURL, Entries: entries}); err != nil {
-						log.Printf("delete: %v", err)
-					}
+				seen[body.Seq]++
+				latencies = append(latencies, now.Sub(time.Unix(0, body.TS)))
+				arrivals = append(arrivals, time.UnixMilli(sent).Sub(time.Unix(0, body.TS).Truncate(time.Millisecond)))
+				lastSent = max(lastSent, sent)
+				entries = append(entries, types.DeleteMessageBatchRequestEntry{Id: aws.String(strconv.Itoa(i)), ReceiptHandle: m.ReceiptHandle})
+			}
+			mu.Unlock()
+			received.Add(int64(len(out.Messages)))
+			if len(entries) > 0 {
+				if _, err := qc.DeleteMessageBatch(context.Background(), &sqs.DeleteMessageBatchInput{QueueUrl: &queueURL, Entries: entries}); err != nil {
+					log.Printf("delete: %v", err)
 				}
 			}
-		}()
+		}
+	}
+	startConsumers := func() {
+		for range *consumers {
+			cw.Add(1)
+			go consume()
+		}
+	}
+	if !*drain {
+		startConsumers()
 	}
 
 	var seq, published atomic.Int64
+	var ackMu sync.Mutex
+	var acks []time.Duration // publish → PUBACK
 	deadline := time.Now().Add(*duration)
 	start := time.Now()
 	var pw sync.WaitGroup
@@ -101,15 +126,31 @@ func main() {
 			defer cl.Disconnect(250)
 			slots := make(chan struct{}, *window)
 			var inflight sync.WaitGroup
+			var interval time.Duration
+			if *rate > 0 {
+				interval = time.Duration(float64(time.Second) * float64(*publishers) / float64(*rate))
+			}
+			next := start.Add(time.Duration(p) * interval / time.Duration(*publishers))
 			for time.Now().Before(deadline) {
+				at := time.Now()
+				if interval > 0 {
+					if d := time.Until(next); d > 0 {
+						time.Sleep(d)
+					}
+					at, next = next, next.Add(interval)
+				}
 				slots <- struct{}{}
 				n := seq.Add(1)
-				payload := fmt.Sprintf(`{"seq":%d,"ts":%d,"device":"load-%d","reading":21.5}`, n, time.Now().UnixNano(), p)
+				payload := fmt.Sprintf(`{"seq":%d,"ts":%d,"device":"load-%d","reading":21.5}`, n, at.UnixNano(), p)
 				tok := cl.Publish(fmt.Sprintf("load/%d", p), 1, false, payload)
 				inflight.Add(1)
 				go func() {
 					defer inflight.Done()
 					if tok.WaitTimeout(30*time.Second) && tok.Error() == nil {
+						acked := time.Since(at)
+						ackMu.Lock()
+						acks = append(acks, acked)
+						ackMu.Unlock()
 						published.Add(1)
 					} else {
 						log.Printf("publish %d: %v", n, tok.Error())
@@ -122,6 +163,9 @@ func main() {
 	}
 	pw.Wait()
 	pubTime := time.Since(start)
+	if *drain {
+		startConsumers()
+	}
 	for received.Load() < published.Load() && time.Since(start) < *duration+time.Minute {
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -137,19 +181,32 @@ func main() {
 			dups++
 		}
 	}
-	sort.Slice(latencies, func(i, j int) bool { return latencies[i] < latencies[j] })
-	pct := func(p float64) time.Duration {
-		if len(latencies) == 0 {
-			return 0
+	percentiles := func(d []time.Duration, round time.Duration) string {
+		if len(d) == 0 {
+			return "none"
 		}
-		return latencies[min(len(latencies)-1, int(float64(len(latencies))*p))]
+		sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
+		pct := func(p float64) time.Duration { return d[min(len(d)-1, int(float64(len(d))*p))].Round(round) }
+		return fmt.Sprintf("p50 %s, p90 %s, p99 %s, max %s", pct(0.50), pct(0.90), pct(0.99), pct(1))
 	}
-	fmt.Printf("publishers %d (window %d), consumers %d, %s\n", *publishers, *window, *consumers, duration.String())
+	offered := "as fast as the windows allow"
+	if *rate > 0 {
+		offered = fmt.Sprintf("offered %d/s", *rate)
+	}
+	when := "alongside"
+	if *drain {
+		when = "after publishing"
+	}
+	fmt.Printf("publishers %d (window %d), %s, %s; consumers %d %s\n", *publishers, *window, offered, duration.String(), *consumers, when)
 	fmt.Printf("published (PUBACKed) %d: %.0f publishes/s\n", published.Load(), float64(published.Load())/pubTime.Seconds())
-	fmt.Printf("received from SQS %d: %.0f messages/s end to end (until the last arrived, %.2fs)\n",
+	fmt.Printf("latency publish → PUBACK: %s\n", percentiles(acks, 10*time.Microsecond))
+	intoQueue := time.UnixMilli(lastSent).Sub(start.Truncate(time.Millisecond))
+	fmt.Printf("into SQS %d: %.0f messages/s end to end (until the last arrived in the queue, %.2fs)\n",
+		len(seen), float64(len(seen))/intoQueue.Seconds(), intoQueue.Seconds())
+	fmt.Printf("latency publish → in the queue: %s\n", percentiles(arrivals, time.Millisecond))
+	fmt.Printf("received from SQS %d: %.0f messages/s (until the last was received, %.2fs)\n",
 		len(seen), float64(len(seen))/total.Seconds(), total.Seconds())
-	fmt.Printf("latency publish → received: p50 %s, p90 %s, p99 %s, max %s\n",
-		pct(0.50).Round(10*time.Microsecond), pct(0.90).Round(10*time.Microsecond), pct(0.99).Round(10*time.Microsecond), pct(1).Round(10*time.Microsecond))
+	fmt.Printf("latency publish → received: %s\n", percentiles(latencies, 10*time.Microsecond))
 	if int64(len(seen)) != published.Load() || dups != 0 {
 		fmt.Printf("ACCOUNTING FAILED: %d published, %d distinct received, %d received more than once\n", published.Load(), len(seen), dups)
 		os.Exit(1)
