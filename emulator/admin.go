@@ -35,6 +35,8 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		s.serveSnapshot(w, r)
 	case "/_ferry/messages":
 		s.serveMessages(w, r)
+	case "/_ferry/mqtt-tls.pem":
+		s.serveMQTTCertificate(w)
 	case "/_ferry/reset":
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", "POST")
@@ -73,6 +75,17 @@ func (s *Server) serveCertificate(w http.ResponseWriter, file string) {
 	}
 	w.Header().Set("Content-Type", "application/x-x509-ca-cert")
 	w.Write(pem)
+}
+
+// serveMQTTCertificate serves the certificate of the MQTT-over-TLS
+// listener, so a client can trust a self-signed one (mosquitto's --cafile).
+func (s *Server) serveMQTTCertificate(w http.ResponseWriter) {
+	if s.mqttCertPEM == nil {
+		writeAdminJSON(w, http.StatusNotFound, map[string]string{"error": "MQTT over TLS is off (--mqtt-tls-listen)"})
+		return
+	}
+	w.Header().Set("Content-Type", "application/x-pem-file")
+	w.Write(s.mqttCertPEM)
 }
 
 // serveSnapshot streams a consistent copy of the durable store: the whole

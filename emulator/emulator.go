@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -49,6 +50,12 @@ type Config struct {
 	MQTTListen string
 	// MQTTWebSocketListen, when set, serves MQTT over WebSocket there.
 	MQTTWebSocketListen string
+	// MQTTTLSListen, when set, serves MQTT over TLS there, with the
+	// certificate and key in MQTTTLSCertFile and MQTTTLSKeyFile (PEM), or
+	// with a self-signed certificate made at start-up when both are empty.
+	MQTTTLSListen   string
+	MQTTTLSCertFile string
+	MQTTTLSKeyFile  string
 	// MQTTRegion is the region MQTT clients' topic space belongs to
 	// (rules of that region see their messages); default us-east-1.
 	MQTTRegion string
@@ -82,6 +89,9 @@ type Server struct {
 	rest     sync.Map                     // *api.Service -> *restRoutes
 	metrics  *metrics
 	iam      *iam.Service
+	// mqttCertPEM is the MQTT-over-TLS listener's certificate, served at
+	// /_ferry/mqtt-tls.pem; nil without that listener.
+	mqttCertPEM []byte
 	// advertised is cfg.Hostname with the listener's port added when it
 	// names none; set once Start knows the port.
 	advertised string
@@ -160,6 +170,13 @@ func New(cfg Config) (*Server, error) {
 		cfg.MQTTRegion = "us-east-1"
 		s.cfg.MQTTRegion = cfg.MQTTRegion
 	}
+	tlsConfig, err := mqttTLSConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if tlsConfig != nil {
+		s.mqttCertPEM = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tlsConfig.Certificates[0].Certificate[0]})
+	}
 	s.iot, err = iot.New(iot.Config{
 		Store: store, Log: cfg.Logger.With("service", "iot"), Now: cfg.Clock, Invoker: s,
 		AssumeRole: func(ctx context.Context, roleARN, ruleARN, account, region string) (api.Principal, error) {
@@ -167,6 +184,7 @@ func New(cfg Config) (*Server, error) {
 		},
 		MQTT: broker.Config{
 			Listen: mqttListen(cfg), WebSocketListen: cfg.MQTTWebSocketListen, Region: cfg.MQTTRegion,
+			TLSListen: cfg.MQTTTLSListen, TLSConfig: tlsConfig,
 			RefuseAnonymous: cfg.MQTTRefuseAnonymous, Authenticate: s.mqttAuthenticate, Authorize: s.mqttAuthorize,
 			Log: cfg.Logger.With("service", "mqtt"),
 		},
@@ -245,6 +263,9 @@ func (s *Server) Start() error {
 	}
 	if a := s.iot.WebSocketAddr(); a != nil {
 		s.log.Info("listening", "service", "mqtt-ws", "addr", a.String())
+	}
+	if a := s.iot.TLSAddr(); a != nil {
+		s.log.Info("listening", "service", "mqtt-tls", "addr", a.String())
 	}
 	return nil
 }
@@ -336,6 +357,15 @@ func (s *Server) Flush(ctx context.Context) error {
 // MQTTAddr is the address of the MQTT listener, "" when there is none.
 func (s *Server) MQTTAddr() string {
 	if a := s.iot.MQTTAddr(); a != nil {
+		return a.String()
+	}
+	return ""
+}
+
+// MQTTTLSAddr is the address of the MQTT-over-TLS listener, "" when there
+// is none.
+func (s *Server) MQTTTLSAddr() string {
+	if a := s.iot.TLSAddr(); a != nil {
 		return a.String()
 	}
 	return ""

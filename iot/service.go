@@ -168,6 +168,9 @@ func (s *Service) MQTTAddr() net.Addr { return s.broker.Addr() }
 // WebSocketAddr is the MQTT-over-WebSocket listener's address, if any.
 func (s *Service) WebSocketAddr() net.Addr { return s.broker.WebSocketAddr() }
 
+// TLSAddr is the MQTT-over-TLS listener's address, if any.
+func (s *Service) TLSAddr() net.Addr { return s.broker.TLSAddr() }
+
 // Close stops the broker and then the rules engine, so that no message
 // arrives for a worker that is gone.
 func (s *Service) Close() {

@@ -121,6 +121,9 @@ func run(args []string) error {
 	logFormat := fs.String("log-format", env("FERRY_LOG_FORMAT", "text"), "text or json (env FERRY_LOG_FORMAT)")
 	mqttListen := fs.String("mqtt-listen", env("FERRY_MQTT_LISTEN", ""), "MQTT address, or off (env FERRY_MQTT_LISTEN); default 0.0.0.0:1883, or a free port when --listen asks for one")
 	mqttWS := fs.String("mqtt-ws-listen", env("FERRY_MQTT_WS_LISTEN", ""), "MQTT over WebSocket address; off when empty (env FERRY_MQTT_WS_LISTEN)")
+	mqttTLS := fs.String("mqtt-tls-listen", env("FERRY_MQTT_TLS_LISTEN", ""), "MQTT over TLS address (AWS IoT's port is 8883); off when empty (env FERRY_MQTT_TLS_LISTEN)")
+	mqttTLSCert := fs.String("mqtt-tls-cert", env("FERRY_MQTT_TLS_CERT", ""), "PEM certificate for --mqtt-tls-listen; with neither it nor --mqtt-tls-key, a self-signed one is made at start-up (env FERRY_MQTT_TLS_CERT)")
+	mqttTLSKey := fs.String("mqtt-tls-key", env("FERRY_MQTT_TLS_KEY", ""), "PEM private key of --mqtt-tls-cert (env FERRY_MQTT_TLS_KEY)")
 	mqttRegion := fs.String("mqtt-region", env("FERRY_MQTT_REGION", "us-east-1"), "region whose IoT topic space MQTT clients join (env FERRY_MQTT_REGION)")
 	mqttRefuseAnon := fs.Bool("mqtt-refuse-anonymous", env("FERRY_MQTT_REFUSE_ANONYMOUS", "") == "true", "refuse MQTT clients without credentials instead of placing them in account 000000000000 (env FERRY_MQTT_REFUSE_ANONYMOUS=true)")
 	if err := fs.Parse(args); err != nil {
@@ -178,6 +181,9 @@ func run(args []string) error {
 
 		MQTTListen:          *mqttListen,
 		MQTTWebSocketListen: *mqttWS,
+		MQTTTLSListen:       *mqttTLS,
+		MQTTTLSCertFile:     *mqttTLSCert,
+		MQTTTLSKeyFile:      *mqttTLSKey,
 		MQTTRegion:          *mqttRegion,
 		MQTTRefuseAnonymous: *mqttRefuseAnon,
 	})
@@ -197,6 +203,9 @@ func run(args []string) error {
 	}
 	if a := srv.MQTTWebSocketAddr(); a != "" {
 		fmt.Printf("ferry: MQTT over WebSocket on %s\n", a)
+	}
+	if a := srv.MQTTTLSAddr(); a != "" {
+		fmt.Printf("ferry: MQTT over TLS on %s\n", a)
 	}
 
 	stop := make(chan os.Signal, 1)
