@@ -445,3 +445,125 @@ func TestIoTMQTTAuthorization(t *testing.T) {
 		}
 	}
 }
+
+// TestIoTRepublishLoopIsBounded: a rule that republishes onto a topic it
+// listens to would run forever; ferry lets the chain go 8 republishes deep,
+// then fails the action, so the error action says what happened, and the
+// broker keeps serving.
+func TestIoTRepublishLoopIsBounded(t *testing.T) {
+	f := startIdentityFerry(t, "")
+	ctx := ctxFor(t)
+	role := newRole(t, f.iam(rootOf(acctA)), "iot-loop", iotTrust(t),
+		doc(t, stmt{"Effect": "Allow", "Action": "iot:Publish", "Resource": []string{iotTopicARN(acctA, "loop/*"), iotTopicARN(acctA, "error/*")}}), 0)
+	if _, err := f.iot(rootOf(acctA)).CreateTopicRule(ctx, &iot.CreateTopicRuleInput{
+		RuleName: aws.String("echo_forever"),
+		TopicRulePayload: &iottypes.TopicRulePayload{
+			Sql:         aws.String("SELECT * FROM 'loop/+'"),
+			Actions:     []iottypes.Action{{Republish: &iottypes.RepublishAction{Topic: aws.String("loop/again"), RoleArn: aws.String(role)}}},
+			ErrorAction: &iottypes.Action{Republish: &iottypes.RepublishAction{Topic: aws.String("error/loop"), RoleArn: aws.String(role)}},
+		},
+	}); err != nil {
+		t.Fatalf("CreateTopicRule: %v", err)
+	}
+	cl := f.mqttClient(t, rootOf(acctA), "looper")
+	loop := subscribe(t, cl, "loop/+")
+	errs := subscribe(t, cl, "error/loop")
+	publishMQTT(t, cl, "loop/start", `{"n": 1}`)
+	f.flush(t)
+
+	m := receiveMQTT(t, loop, "the first message")
+	if m.topic != "loop/start" {
+		t.Fatalf("first message on %s", m.topic)
+	}
+	for i := 1; i <= 8; i++ {
+		if m := receiveMQTT(t, loop, fmt.Sprintf("republish %d", i)); m.topic != "loop/again" || string(m.payload) != `{"n": 1}` {
+			t.Fatalf("republish %d: %s on %s", i, m.payload, m.topic)
+		}
+	}
+	select {
+	case m := <-loop:
+		t.Fatalf("a 9th republish arrived: %s on %s", m.payload, m.topic)
+	case <-time.After(200 * time.Millisecond):
+	}
+	e := receiveMQTT(t, errs, "the error document of the stopped loop")
+	var ed struct {
+		RuleName string `json:"ruleName"`
+		Topic    string `json:"topic"`
+		Failures []struct {
+			FailedAction, FailedResource, ErrorMessage string
+		} `json:"failures"`
+	}
+	if err := json.Unmarshal(e.payload, &ed); err != nil {
+		t.Fatalf("error document %s: %v", e.payload, err)
+	}
+	if ed.RuleName != "echo_forever" || ed.Topic != "loop/again" || len(ed.Failures) != 1 ||
+		ed.Failures[0].FailedAction != "RepublishAction" || ed.Failures[0].FailedResource != "loop/again" ||
+		!strings.Contains(ed.Failures[0].ErrorMessage, "republished 8 times") {
+		t.Fatalf("error document: %s", e.payload)
+	}
+	// The broker is unaffected: a plain message still goes through.
+	plain := subscribe(t, cl, "after/loop")
+	publishMQTT(t, cl, "after/loop", "still here")
+	if m := receiveMQTT(t, plain, "a message after the loop"); string(m.payload) != "still here" {
+		t.Fatalf("after the loop: %q", m.payload)
+	}
+}
+
+// TestIoTRulePayloads: rules take payloads that are not JSON as AWS does
+// (SELECT * passes the bytes through, a WHERE on a field never matches)
+// and large ones up to MQTT's 128 KB limit.
+// https://docs.aws.amazon.com/iot/latest/developerguide/binary-payloads.html
+func TestIoTRulePayloads(t *testing.T) {
+	f := startIdentityFerry(t, "")
+	ctx := ctxFor(t)
+	q := f.sqs(rootOf(acctA))
+	rawURL := newQueue(t, q, "raw", "")
+	hotURL := newQueue(t, q, "hot", "")
+	role := newRole(t, f.iam(rootOf(acctA)), "iot-payloads", iotTrust(t),
+		doc(t, stmt{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:" + idRegion + ":" + acctA + ":*"}), 0)
+	ic := f.iot(rootOf(acctA))
+	for name, r := range map[string]struct{ sql, queue string }{
+		"raw_copy": {"SELECT * FROM 'devices/+'", rawURL},
+		"hot_only": {"SELECT * FROM 'devices/+' WHERE temperature > 50", hotURL},
+	} {
+		if _, err := ic.CreateTopicRule(ctx, &iot.CreateTopicRuleInput{RuleName: aws.String(name), TopicRulePayload: &iottypes.TopicRulePayload{
+			Sql: aws.String(r.sql), Actions: []iottypes.Action{{Sqs: &iottypes.SqsAction{QueueUrl: aws.String(r.queue), RoleArn: aws.String(role), UseBase64: aws.Bool(true)}}},
+		}}); err != nil {
+			t.Fatalf("CreateTopicRule %s: %v", name, err)
+		}
+	}
+	cl := f.mqttClient(t, rootOf(acctA), "payloads")
+	binary := string([]byte{0x00, 0xff, 0xfe, 'h', 'i', 0x80})
+	large := `{"temperature": 70, "blob": "` + strings.Repeat("x", 120*1024) + `"}`
+	publishMQTT(t, cl, "devices/bin", binary)
+	publishMQTT(t, cl, "devices/large", large)
+	f.flush(t)
+
+	bodies := func(url string) map[string]bool {
+		t.Helper()
+		got := map[string]bool{}
+		for range 5 {
+			out, err := q.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(url), MaxNumberOfMessages: 10, WaitTimeSeconds: 1})
+			if err != nil {
+				t.Fatalf("ReceiveMessage: %v", err)
+			}
+			for _, m := range out.Messages {
+				b, err := base64.StdEncoding.DecodeString(aws.ToString(m.Body))
+				if err != nil {
+					t.Fatalf("body %q is not base64: %v", aws.ToString(m.Body), err)
+				}
+				got[string(b)] = true
+			}
+			if len(out.Messages) == 0 {
+				break
+			}
+		}
+		return got
+	}
+	if got := bodies(rawURL); len(got) != 2 || !got[binary] || !got[large] {
+		t.Fatalf("SELECT * delivered %d bodies, want the binary and the large payload byte for byte", len(got))
+	}
+	if got := bodies(hotURL); len(got) != 1 || !got[large] {
+		t.Fatalf("WHERE temperature > 50 delivered %d bodies, want the large JSON one only", len(got))
+	}
+}

@@ -149,7 +149,15 @@ func (s *Service) runAction(ctx context.Context, r *Rule, a *ruleAction, m *iots
 		}
 	case "republish":
 		topic := target // a template writes "$$aws/…" for a reserved topic and expands it to "$aws/…"
-		if bm.Depth+1 > maxRepublishDepth {
+		limit := maxRepublishDepth
+		if a == r.errorAction {
+			// One level more, so the error action can report the
+			// chain's end. That cannot start a new chain: any republish
+			// its message triggers is past the limit, and so is the error
+			// action of that one.
+			limit++
+		}
+		if bm.Depth+1 > limit {
 			f.ErrorMessage = fmt.Sprintf("Failed to republish to topic. The message has been republished %d times in a chain of rules; ferry stops such loops there. Message arrived on: %s, Action: republish, Topic: %s",
 				bm.Depth, bm.Topic, topic)
 			return f
