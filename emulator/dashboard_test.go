@@ -14,12 +14,18 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/iot"
+	iottypes "github.com/aws/aws-sdk-go-v2/service/iot/types"
+	"github.com/aws/aws-sdk-go-v2/service/iotdataplane"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	iotpkg "github.com/ferry-emulator/ferry/iot"
 )
 
 // dashboardFixture is a server with a queue that has a policy, one message,
-// and one allowed and one denied decision.
+// an IAM user, a topic whose delivery into the queue is denied, an IoT rule
+// whose role may not send to the queue, and a denied cross-account send.
 func dashboardFixture(t *testing.T) *Server {
 	t.Helper()
 	srv := startServer(t)
@@ -63,6 +69,27 @@ func dashboardFixture(t *testing.T) *Server {
 	if err := srv.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
+	// An IoT rule whose role has no policy: its SQS action is denied.
+	if _, err := ic.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("iot-orders"), AssumeRolePolicyDocument: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"iot.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	rc := iot.New(iot.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL()),
+		Credentials: credentials.NewStaticCredentialsProvider("111111111111", "test", "")})
+	if _, err := rc.CreateTopicRule(ctx, &iot.CreateTopicRuleInput{RuleName: aws.String("device_orders"), TopicRulePayload: &iottypes.TopicRulePayload{
+		Sql:     aws.String("SELECT * FROM 'devices/+/orders'"),
+		Actions: []iottypes.Action{{Sqs: &iottypes.SqsAction{QueueUrl: q.QueueUrl, RoleArn: aws.String("arn:aws:iam::111111111111:role/iot-orders")}}},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	dc := iotdataplane.New(iotdataplane.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL()),
+		Credentials: credentials.NewStaticCredentialsProvider("111111111111", "test", "")})
+	if _, err := dc.Publish(ctx, &iotdataplane.PublishInput{Topic: aws.String("devices/d1/orders"), Payload: []byte(`{"order": 7}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
 	other := sqsClient(srv, "222222222222", "test")
 	if _, err := other.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: q.QueueUrl, MessageBody: aws.String("m")}); apiCode(err) != "AccessDenied" {
 		t.Fatalf("cross-account send: %v", err)
@@ -93,8 +120,9 @@ func TestDashboardAndState(t *testing.T) {
 	}
 	defer resp.Body.Close()
 	var state struct {
-		Queues     []stateQueue `json:"queues"`
-		Topics     []stateTopic `json:"topics"`
+		Queues     []stateQueue      `json:"queues"`
+		Topics     []stateTopic      `json:"topics"`
+		Rules      []iotpkg.RuleView `json:"rules"`
 		Identities []struct {
 			Kind, Name string
 			Inline     map[string]string
@@ -106,8 +134,20 @@ func TestDashboardAndState(t *testing.T) {
 	if len(state.Queues) != 1 {
 		t.Fatalf("queues: %+v", state.Queues)
 	}
-	if len(state.Identities) != 1 || state.Identities[0].Name != "trainee" || !strings.Contains(state.Identities[0].Inline["read-orders"], "ReadOrders") {
-		t.Fatalf("identities: %+v", state.Identities)
+	var names []string
+	for _, id := range state.Identities {
+		names = append(names, id.Kind+" "+id.Name)
+		if id.Name == "trainee" && !strings.Contains(id.Inline["read-orders"], "ReadOrders") {
+			t.Fatalf("trainee's inline policy: %+v", id)
+		}
+	}
+	if strings.Join(names, ", ") != "user trainee, role iot-orders" {
+		t.Fatalf("identities: %v", names)
+	}
+	if len(state.Rules) != 1 || state.Rules[0].Name != "device_orders" || state.Rules[0].Matched != 1 ||
+		len(state.Rules[0].Actions) != 1 || state.Rules[0].Actions[0].Failed != 1 ||
+		!strings.Contains(state.Rules[0].Actions[0].LastError, "is not authorized to perform: sqs:sendmessage") {
+		t.Fatalf("rules: %+v", state.Rules)
 	}
 	q := state.Queues[0]
 	if q.Account != "111111111111" || q.Name != "orders" || q.Visible != 1 || !strings.Contains(q.Policy, "partner") {
@@ -167,6 +207,10 @@ func TestDashboardInChromium(t *testing.T) {
 		"because no resource-based policy allows the sqs:SendMessage action",
 		"arn:aws:sns:us-east-1:111111111111:alerts", "→ arn:aws:sqs:us-east-1:111111111111:orders  ✗",
 		"visible, received 0×: m",
+		"device_orders", "SELECT * FROM 'devices/+/orders'",
+		"arn:aws:iot:us-east-1:111111111111:rule/device_orders",
+		"→ sqs " + srv.URL() + "/111111111111/orders  ✗ Failed to send message to SQS.",
+		"0 succeeded, 1 failed — last failure: Failed to send message to SQS.",
 	} {
 		if !strings.Contains(dom, want) {
 			t.Errorf("rendered dashboard lacks %q", want)
