@@ -375,6 +375,19 @@ func TestIoTRuleControlPlaneErrors(t *testing.T) {
 		return err
 	}
 	apiError(t, create("bad_sql", "SELECT * FROM", role), "SqlParseException", 400)
+	for _, bad := range []struct{ sql, code, says string }{
+		{"SELECT temperature FROM 'a' WHERE temperature >", "SqlParseException", "at 1:48"},
+		{"SELECT * FROM 'a/#/b'", "SqlParseException", "# must be the last level at 1:15"},
+		{"SELECT nosuchfunction(1) FROM 'a'", "SqlParseException", "nosuchfunction"},
+		// AWS's external functions reach services ferry does not emulate:
+		// refused by name, not evaluated to Undefined.
+		{"SELECT get_thing_shadow('t', 'arn:aws:iam::111111111111:role/r') FROM 'a'", "InvalidRequestException", "get_thing_shadow is not supported"},
+	} {
+		e := apiError(t, create("bad_sql", bad.sql, role), bad.code, 400)
+		if !strings.Contains(e.ErrorMessage(), bad.says) {
+			t.Errorf("%s: message %q does not say %q", bad.sql, e.ErrorMessage(), bad.says)
+		}
+	}
 	e := apiError(t, create("untrusted", "SELECT * FROM 'a'", untrusted), "InvalidRequestException", 400)
 	if !strings.Contains(e.ErrorMessage(), "AWS IoT (iot.amazonaws.com) is unable to assume role (sts:AssumeRole) on resource: "+untrusted) {
 		t.Fatalf("message %q", e.ErrorMessage())
