@@ -307,6 +307,13 @@ func (b *Broker) Publish(m *Message) error {
 	if err := srv.InjectPacket(inline, m.packet()); err != nil {
 		return err
 	}
+	if m.Retain && b.cfg.Retained != nil {
+		// The hook could not answer the injected publish: check here that
+		// the store holds what the index now does.
+		if err := a.syncRetained(srv, m.Topic); err != nil {
+			return err
+		}
+	}
 	if b.cfg.OnMessage != nil {
 		b.cfg.OnMessage(m)
 	}

@@ -395,10 +395,16 @@ func (h *awsHook) OnPacketEncode(cl *mqtt.Client, pk packets.Packet) packets.Pac
 	return pk
 }
 
-func (h *awsHook) OnRetainMessage(_ *mqtt.Client, pk packets.Packet, _ int64) {
-	h.a.syncRetained(h.srv, pk.TopicName)
+// OnRetainMessage runs before the server acknowledges the publish. When
+// the store cannot keep the retained message, a network client is
+// disconnected instead of acknowledged, so a QoS 1 publisher sends it again
+// once it reconnects; Broker.Publish reports the error itself.
+func (h *awsHook) OnRetainMessage(cl *mqtt.Client, pk packets.Packet, _ int64) {
+	if err := h.a.syncRetained(h.srv, pk.TopicName); err != nil && cl != nil && !cl.Net.Inline {
+		cl.Stop(err)
+	}
 }
 
 func (h *awsHook) OnRetainedExpired(topic string) {
-	h.a.syncRetained(h.srv, topic)
+	_ = h.a.syncRetained(h.srv, topic) // logged; the next publish on the topic tries again
 }

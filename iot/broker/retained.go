@@ -1,6 +1,7 @@
 package broker
 
 import (
+	"fmt"
 	"sort"
 	"time"
 
@@ -64,12 +65,14 @@ func (b *Broker) ListRetained(account, region string) []RetainedMessage {
 // and the store, in line with what the server's index holds now. Reading
 // the index under retMu, rather than trusting the message that triggered
 // the call, keeps the record right when two publishers race on one topic.
-func (a *account) syncRetained(srv *mqtt.Server, topic string) {
+// It returns the store's error, so the publish is not acknowledged as if
+// the message were durable.
+func (a *account) syncRetained(srv *mqtt.Server, topic string) error {
 	store := a.b.cfg.Retained
 	a.retMu.Lock()
 	defer a.retMu.Unlock()
 	if a.retired {
-		return // Reset forgot this account while a message was on its way
+		return nil // Reset forgot this account while a message was on its way
 	}
 	if pk, ok := srv.Topics.Retained.Get(topic); ok && len(pk.Payload) > 0 {
 		m := RetainedMessage{
@@ -82,20 +85,23 @@ func (a *account) syncRetained(srv *mqtt.Server, topic string) {
 		a.retained[topic] = m
 		if store != nil {
 			if err := store.PutRetained(a.key.account, a.key.region, m); err != nil {
-				a.b.log.Warn("retained message not stored", "account", a.key.account, "region", a.key.region, "topic", topic, "error", err)
+				a.b.log.Error("retained message not stored", "account", a.key.account, "region", a.key.region, "topic", topic, "error", err)
+				return fmt.Errorf("storing the retained message: %w", err)
 			}
 		}
-		return
+		return nil
 	}
 	if _, ok := a.retained[topic]; !ok {
-		return
+		return nil
 	}
 	delete(a.retained, topic)
 	if store != nil {
 		if err := store.DeleteRetained(a.key.account, a.key.region, topic); err != nil {
-			a.b.log.Warn("retained message not deleted from the store", "account", a.key.account, "region", a.key.region, "topic", topic, "error", err)
+			a.b.log.Error("retained message not deleted from the store", "account", a.key.account, "region", a.key.region, "topic", topic, "error", err)
+			return fmt.Errorf("deleting the retained message: %w", err)
 		}
 	}
+	return nil
 }
 
 // forgetRetained drops every retained message of the account, from the

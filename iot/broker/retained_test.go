@@ -2,6 +2,7 @@ package broker
 
 import (
 	"context"
+	"errors"
 	"sort"
 	"sync"
 	"testing"
@@ -188,4 +189,41 @@ func TestRetainOnReservedTopicRefused(t *testing.T) {
 	if len(b.ListRetained("111111111111", "")) != 0 {
 		t.Fatal("reserved topic retained")
 	}
+}
+
+// failingStore is a store whose disk is full.
+type failingStore struct{ memStore }
+
+var errDiskFull = errors.New("no space left on device")
+
+func (s *failingStore) PutRetained(string, string, RetainedMessage) error { return errDiskFull }
+func (s *failingStore) DeleteRetained(string, string, string) error       { return errDiskFull }
+
+// TestRetainedStoreFailureIsNotAcknowledged: a retained message the store
+// cannot keep gets no PUBACK (the client is disconnected, so a QoS 1
+// publisher sends it again when it reconnects) and an injected publish
+// gets the error; the broker keeps serving everyone else.
+func TestRetainedStoreFailureIsNotAcknowledged(t *testing.T) {
+	b := startBroker(t, Config{Retained: &failingStore{memStore: *newMemStore()}})
+	c := connect(t, b, "c", "AKIDALICE", "alice-secret")
+	tok := c.Publish("cfg/device1", 1, true, "v1")
+	if tok.WaitTimeout(wait) && tok.Error() == nil && c.IsConnectionOpen() {
+		t.Fatal("a retained publish the store refused was acknowledged")
+	}
+	deadline := time.Now().Add(wait)
+	for c.IsConnectionOpen() && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if c.IsConnectionOpen() {
+		t.Fatal("the publisher is still connected")
+	}
+	if err := b.Publish(&Message{Account: "111111111111", Topic: "cfg/device2", Payload: []byte("v2"), Retain: true}); !errors.Is(err, errDiskFull) {
+		t.Fatalf("Publish with a failing store = %v, want the store's error", err)
+	}
+
+	// Messages that need no storing still flow.
+	other := connect(t, b, "other", "AKIDALICE", "alice-secret")
+	other.mustSubscribe(t, "live/x", 1)
+	other.publish(t, "live/x", 1, false, "plain")
+	other.expect(t, "live/x", "plain")
 }
