@@ -22,10 +22,11 @@ import (
 // https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html
 // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
 //
-// ferry stores no message of a topic (deliveries go out from memory), so
-// the data key seals nothing here: what SNS delivers into an encrypted
-// queue is sealed by SQS under the queue's key, asked for as
-// sns.amazonaws.com.
+// The data key seals nothing here: a topic's messages are at rest only as
+// pending records with a durable store, sealed under the store's own key
+// (pending.go) so that a restart finishes them without KMS; what SNS
+// delivers into an encrypted queue is sealed by SQS under the queue's key,
+// asked for as sns.amazonaws.com.
 
 const dataKeyReuse = 5 * time.Minute
 
