@@ -1311,6 +1311,106 @@ func TestSNSFIFOCrossAccount(t *testing.T) {
 	wantSNSDenied(t, err, rootARN(acctB), "SNS:Publish", topic, becauseNo("resource-based", "SNS:Publish"))
 }
 
+// TestSNSFIFOPublishBatch: "For FIFO topics, multiple messages within a
+// single batch are published in the order they are sent, and messages are
+// deduplicated within the batch and across batches for five minutes"
+// (https://docs.aws.amazon.com/sns/latest/api/API_PublishBatch.html). Two
+// batches into a FIFO topic with a FIFO queue subscribed: each Successful
+// entry carries its MessageId and SequenceNumber, the sequence numbers grow
+// in entry order, each message group arrives in order, and an entry that
+// repeats an earlier MessageDeduplicationId, in the same batch or the next,
+// is accepted but not delivered.
+func TestSNSFIFOPublishBatch(t *testing.T) {
+	t.Parallel()
+	f := startIdentityFerry(t, "")
+	ctx := ctxFor(t)
+	snsA, sqsA := f.sns(rootOf(acctA)), f.sqs(rootOf(acctA))
+	topic := newTopic(t, snsA, acctA, "shipments.fifo", map[string]string{"FifoTopic": "true"})
+	queueARN := sqsARN(acctA, "shipments.fifo")
+	out, err := sqsA.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("shipments.fifo"), Attributes: map[string]string{
+		"FifoQueue": "true", "Policy": topicDeliveryPolicy(t, queueARN, topic),
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	queueURL := aws.ToString(out.QueueUrl)
+	subscribeQueueTo(t, snsA, topic, queueARN, nil)
+
+	type entry struct{ id, group, dedup, body string }
+	type sent struct{ id, seq, group, dedup, body string }
+	var delivered []sent // what is published and not a duplicate, in order
+	lastSeq := ""
+	publishBatch := func(entries []entry, duplicates map[string]bool) {
+		t.Helper()
+		in := &sns.PublishBatchInput{TopicArn: aws.String(topic)}
+		for _, e := range entries {
+			in.PublishBatchRequestEntries = append(in.PublishBatchRequestEntries, snstypes.PublishBatchRequestEntry{
+				Id: aws.String(e.id), Message: aws.String(e.body),
+				MessageGroupId: aws.String(e.group), MessageDeduplicationId: aws.String(e.dedup),
+			})
+		}
+		out, err := snsA.PublishBatch(ctx, in)
+		if err != nil {
+			t.Fatalf("PublishBatch: %v", err)
+		}
+		if len(out.Failed) != 0 || len(out.Successful) != len(entries) {
+			t.Fatalf("PublishBatch: %d successful, failed %+v; want all %d successful", len(out.Successful), out.Failed, len(entries))
+		}
+		for i, e := range entries {
+			ok := out.Successful[i]
+			id, seq := aws.ToString(ok.MessageId), aws.ToString(ok.SequenceNumber)
+			if aws.ToString(ok.Id) != e.id || id == "" || seq == "" {
+				t.Fatalf("Successful[%d] = {Id %q, MessageId %q, SequenceNumber %q}, want Id %q with a MessageId and a SequenceNumber",
+					i, aws.ToString(ok.Id), id, seq, e.id)
+			}
+			if duplicates[e.id] {
+				continue
+			}
+			if lastSeq != "" && !seqLess(lastSeq, seq) {
+				t.Errorf("entry %s: SequenceNumber %s after %s, want increasing in entry order", e.id, seq, lastSeq)
+			}
+			lastSeq = seq
+			delivered = append(delivered, sent{id, seq, e.group, e.dedup, e.body})
+		}
+	}
+	publishBatch([]entry{
+		{"e0", "truck-1", "ship-0", "truck-1 leaves the depot"},
+		{"e1", "truck-2", "ship-1", "truck-2 leaves the depot"},
+		{"e2", "truck-1", "ship-2", "truck-1 reaches Lyon"},
+		{"e3", "truck-1", "ship-1", "truck-1 resends ship-1"}, // a duplicate within the batch
+		{"e4", "truck-2", "ship-4", "truck-2 reaches Turin"},
+		{"e5", "truck-1", "ship-5", "truck-1 reaches Paris"},
+	}, map[string]bool{"e3": true})
+	publishBatch([]entry{
+		{"f0", "truck-2", "ship-6", "truck-2 reaches Milan"},
+		{"f1", "truck-1", "ship-0", "truck-1 leaves the depot again"}, // a duplicate of the first batch
+		{"f2", "truck-1", "ship-8", "truck-1 is unloaded"},
+	}, map[string]bool{"f1": true})
+
+	byGroup := map[string][]sent{}
+	for _, m := range receiveSNS(t, sqsA, queueURL, len(delivered)) {
+		d := decodeSNS(t, aws.ToString(m.Body))
+		if d.Type != "Notification" || d.TopicArn != topic {
+			t.Errorf("received %+v", d)
+		}
+		group := m.Attributes[string(sqstypes.MessageSystemAttributeNameMessageGroupId)]
+		byGroup[group] = append(byGroup[group], sent{d.MessageId, d.SequenceNumber, group,
+			m.Attributes[string(sqstypes.MessageSystemAttributeNameMessageDeduplicationId)], d.Message})
+	}
+	for _, group := range []string{"truck-1", "truck-2"} {
+		var want []sent
+		for _, p := range delivered {
+			if p.group == group {
+				want = append(want, p)
+			}
+		}
+		if !slices.Equal(byGroup[group], want) {
+			t.Errorf("group %s received\n%+v\nwant, in order,\n%+v", group, byGroup[group], want)
+		}
+	}
+	wantNothingMore(t, f, sqsA, queueURL)
+}
+
 // TestSNSQueueSubscriptionUnsubscribeNeedsSignature: "Amazon SQS queue
 // subscriptions require authentication for deletion. Only the owner of the
 // subscription, or the owner of the topic can unsubscribe using the

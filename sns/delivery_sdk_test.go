@@ -196,7 +196,7 @@ func TestMessageStructureJSON(t *testing.T) {
 func TestPublishValidation(t *testing.T) {
 	srv := startFerry(t)
 	c := snsFor(srv, "test")
-	topic := createTopic(t, c, "v", map[string]string{"MaximumMessageSize": "1024"})
+	topic := createTopic(t, c, "v", nil)
 	pub := func(in *sns.PublishInput) error {
 		if in.TopicArn == nil {
 			in.TopicArn = aws.String(topic)
@@ -205,7 +205,6 @@ func TestPublishValidation(t *testing.T) {
 		return err
 	}
 	wantError(t, pub(&sns.PublishInput{Message: aws.String("")}), "InvalidParameter", "Empty message")
-	wantError(t, pub(&sns.PublishInput{Message: aws.String(strings.Repeat("x", 1025))}), "InvalidParameter", "Message too long")
 	wantError(t, pub(&sns.PublishInput{Message: aws.String("x"), Subject: aws.String("two\nlines")}), "InvalidParameter", "Subject")
 	wantError(t, pub(&sns.PublishInput{Message: aws.String("x"), MessageGroupId: aws.String("g")}), "InvalidParameter", "MessageGroupId")
 	wantError(t, pub(&sns.PublishInput{Message: aws.String("x"), MessageAttributes: map[string]types.MessageAttributeValue{
@@ -216,6 +215,82 @@ func TestPublishValidation(t *testing.T) {
 		"AWS.x": {DataType: aws.String("String"), StringValue: aws.String("1")}}}), "ParameterValueInvalid", "name")
 	wantError(t, pub(&sns.PublishInput{TopicArn: aws.String(topic + "x"), Message: aws.String("x")}), "NotFound", "Topic does not exist")
 	wantError(t, pub(&sns.PublishInput{TopicArn: aws.String(""), PhoneNumber: aws.String("+15555550100"), Message: aws.String("x")}), "InvalidParameter", "SMS")
+}
+
+// "Messages must be UTF-8 encoded strings and at most 256 KB in size
+// (262,144 bytes, not 262,144 characters)", and "all parts of the message
+// attribute, including name, type, and value, are included in the message
+// size restriction".
+// https://docs.aws.amazon.com/sns/latest/api/API_Publish.html
+// https://docs.aws.amazon.com/sns/latest/api/API_MessageAttributeValue.html
+func TestPublishSizeLimitIs256KiB(t *testing.T) {
+	const limit = 262144
+	srv := startFerry(t)
+	c, q := snsFor(srv, "test"), sqsFor(srv, "test")
+	topic := createTopic(t, c, "sized", nil)
+	dst := createQueue(t, q, "sized-queue", nil)
+	allowTopic(t, q, dst, topic)
+	subscribeQueue(t, c, topic, dst, map[string]string{"RawMessageDelivery": "true"})
+	pub := func(body string, attrs map[string]types.MessageAttributeValue) error {
+		_, err := c.Publish(ctxT(t), &sns.PublishInput{TopicArn: aws.String(topic), Message: aws.String(body), MessageAttributes: attrs})
+		return err
+	}
+
+	err := pub(strings.Repeat("x", limit+1), nil)
+	wantError(t, err, "InvalidParameter", "Invalid parameter: Message too long")
+	// Bytes, not characters: 87,382 three-byte runes are 262,146 bytes.
+	wantError(t, pub(strings.Repeat("€", limit/3+1), nil), "InvalidParameter", "Message too long")
+	if err := pub(strings.Repeat("y", limit), nil); err != nil {
+		t.Fatalf("a message of exactly %d bytes: %v", limit, err)
+	}
+	if m := receive(t, q, dst, 1)[0]; len(*m.Body) != limit || strings.Trim(*m.Body, "y") != "" {
+		t.Fatalf("delivered a body of %d bytes, want the %d published", len(*m.Body), limit)
+	}
+
+	// The attribute's name (4), type (6) and value (5) count too.
+	attrs := map[string]types.MessageAttributeValue{"kind": {DataType: aws.String("String"), StringValue: aws.String("order")}}
+	wantError(t, pub(strings.Repeat("z", limit-15+1), attrs), "InvalidParameter", "Message too long")
+	if err := pub(strings.Repeat("z", limit-15), attrs); err != nil {
+		t.Fatalf("a message of exactly %d bytes with its attribute: %v", limit, err)
+	}
+}
+
+// MaximumMessageSize lowers (or raises, to 1 MiB) a topic's limit; a topic
+// shows it only once it is set.
+// https://docs.aws.amazon.com/sns/latest/api/API_SetTopicAttributes.html
+func TestTopicMaximumMessageSize(t *testing.T) {
+	srv := startFerry(t)
+	c := snsFor(srv, "test")
+	topic := createTopic(t, c, "small", nil)
+	a, err := c.GetTopicAttributes(ctxT(t), &sns.GetTopicAttributesInput{TopicArn: aws.String(topic)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := a.Attributes["MaximumMessageSize"]; ok {
+		t.Fatalf("MaximumMessageSize = %q before it was set", v)
+	}
+	set := func(v string) error {
+		_, err := c.SetTopicAttributes(ctxT(t), &sns.SetTopicAttributesInput{TopicArn: aws.String(topic),
+			AttributeName: aws.String("MaximumMessageSize"), AttributeValue: aws.String(v)})
+		return err
+	}
+	for _, v := range []string{"1023", "1048577", "big"} {
+		wantError(t, set(v), "InvalidParameter", "MaximumMessageSize")
+	}
+	if err := set("1024"); err != nil {
+		t.Fatal(err)
+	}
+	pub := func(n int) error {
+		_, err := c.Publish(ctxT(t), &sns.PublishInput{TopicArn: aws.String(topic), Message: aws.String(strings.Repeat("x", n))})
+		return err
+	}
+	wantError(t, pub(1025), "InvalidParameter", "Message too long")
+	if err := pub(1024); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.PublishBatch(ctxT(t), &sns.PublishBatchInput{TopicArn: aws.String(topic), PublishBatchRequestEntries: []types.PublishBatchRequestEntry{
+		{Id: aws.String("a"), Message: aws.String(strings.Repeat("x", 600))}, {Id: aws.String("b"), Message: aws.String(strings.Repeat("x", 600))}}})
+	wantError(t, err, "BatchRequestTooLong", "")
 }
 
 func TestPublishBatch(t *testing.T) {

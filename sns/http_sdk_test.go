@@ -3,6 +3,7 @@ package sns_test
 import (
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -12,6 +13,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
+
+	"github.com/ferry-emulator/ferry/emulator"
 )
 
 // posted is one POST an HTTP subscriber received.
@@ -201,6 +204,95 @@ func TestHTTPClientErrorIsFinalAndDeadLettered(t *testing.T) {
 		t.Fatalf("a 4xx was retried: %q", p.body)
 	case <-time.After(200 * time.Millisecond):
 	}
+}
+
+// An endpoint nobody listens on fails every attempt with a connection
+// error, which SNS retries (unlike a 4xx) on the subscription's delivery
+// policy: here one retry at once and one after a second. Every attempt
+// counts as a failure, and once the retries are spent the message goes to
+// the dead-letter queue.
+// https://docs.aws.amazon.com/sns/latest/dg/sns-message-delivery-retries.html
+func TestHTTPUnreachableEndpointIsRetriedThenDeadLettered(t *testing.T) {
+	srv := startFerry(t)
+	c, q := snsFor(srv, "test"), sqsFor(srv, "test")
+	topic := createTopic(t, c, "unreachable", nil)
+	dlq := createQueue(t, q, "unreachable-dlq", nil)
+	allowTopic(t, q, dlq, topic)
+
+	// The endpoint listens only long enough to take the confirmation;
+	// then its port is closed.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan posted, 10)
+	hook := &httptest.Server{Listener: ln, Config: &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got <- posted{r.Header.Clone(), string(b)}
+	})}}
+	hook.Start()
+	policy := `{"healthyRetryPolicy":{"minDelayTarget":1,"maxDelayTarget":1,"numRetries":2,"numNoDelayRetries":1}}`
+	sub := confirmHTTP(t, c, topic, "http://"+ln.Addr().String()+"/", got, map[string]string{"DeliveryPolicy": policy,
+		"RedrivePolicy": `{"deadLetterTargetArn":"` + dlq.arn + `"}`})
+	hook.Close()
+	if conn, err := net.Dial("tcp", ln.Addr().String()); err == nil {
+		conn.Close()
+		t.Fatalf("%s still accepts connections", ln.Addr())
+	}
+
+	start := time.Now()
+	pub, err := c.Publish(ctxT(t), &sns.PublishInput{TopicArn: aws.String(topic), Message: aws.String("nobody home")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := decodeEnvelope(t, *receive(t, q, dlq, 1)[0].Body)
+	if e.Type != "Notification" || e.MessageId != *pub.MessageId || e.Message != "nobody home" {
+		t.Fatalf("dead-lettered %+v", e)
+	}
+	if waited := time.Since(start); waited < time.Second {
+		t.Errorf("dead-lettered after %v: the retry after minDelayTarget (1 s) was not waited for", waited)
+	}
+	// The first attempt and both retries failed, and nothing else was sent.
+	state := ferryState(t, srv)
+	if len(state.Topics) != 1 || len(state.Topics[0].Subscriptions) != 1 {
+		t.Fatalf("state = %+v", state)
+	}
+	tp, s := state.Topics[0], state.Topics[0].Subscriptions[0]
+	if s.ARN != sub || s.Failed != 3 || s.Delivered != 0 || !strings.Contains(s.LastError, "refused") {
+		t.Errorf("subscription = %+v, want 3 failures, the last a refused connection", s)
+	}
+	if tp.Published != 1 || tp.Failed != 3 || tp.Delivered != 0 {
+		t.Errorf("topic counts: published %d, failed %d, delivered %d; want 1, 3, 0", tp.Published, tp.Failed, tp.Delivered)
+	}
+	select {
+	case p := <-got:
+		t.Fatalf("a closed endpoint received %q", p.body)
+	default:
+	}
+}
+
+// ferryState is what /_ferry/state says of the topics.
+func ferryState(t *testing.T, srv *emulator.Server) (state struct {
+	Topics []struct {
+		ARN                          string
+		Published, Delivered, Failed int64
+		Subscriptions                []struct {
+			ARN               string
+			Delivered, Failed int64
+			LastError         string
+		}
+	}
+}) {
+	t.Helper()
+	resp, err := http.Get(srv.URL() + "/_ferry/state")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(&state); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("/_ferry/state: %d %v", resp.StatusCode, err)
+	}
+	return state
 }
 
 func TestSlowEndpointDoesNotDelayOtherSubscribers(t *testing.T) {
