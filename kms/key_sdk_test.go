@@ -68,6 +68,38 @@ func TestKeyIDErrors(t *testing.T) {
 	k := newKey(t, c, "")
 	_, err = kmsFor(srv, rootOf(otherAccount)).DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: k.KeyId})
 	wantError(t, err, "NotFoundException", "arn:aws:kms:us-east-1:111111111111:key/"+*k.KeyId)
+
+	// ARNs that do not name a KMS key of this endpoint. KMS answers a KeyId
+	// that is no key id, key ARN, alias name or alias ARN with "Invalid
+	// keyId", and the ARN of a key in another region with "Invalid arn
+	// <region>": a key is reached only through its own region's endpoint.
+	// (AWS's recorded answers, also as S3 and DynamoDB relay them:
+	// KMS.NotFoundException "Invalid keyId 'fake-key-id'" and "Invalid arn
+	// us-west-2". An alias ARN of another region gets the same answer as a
+	// key ARN here; no recording of that case was found.)
+	for _, tc := range []struct{ keyID, msg string }{
+		{"arn:aws:kms:us-east-1:000000000000:key/not-a-uuid", "Invalid keyId 'arn:aws:kms:us-east-1:000000000000:key/not-a-uuid'"},
+		{"arn:aws:sqs:us-east-1:000000000000:q", "Invalid keyId 'arn:aws:sqs:us-east-1:000000000000:q'"},
+		{"arn:aws:kms:us-east-1:000000000000:" + *k.KeyId, "Invalid keyId 'arn:aws:kms:us-east-1:000000000000:" + *k.KeyId + "'"},
+		{"arn:aws:kms:us-east-1:0000:key/" + *k.KeyId, "Invalid keyId 'arn:aws:kms:us-east-1:0000:key/" + *k.KeyId + "'"},
+		{"arn:aws:kms::000000000000:key/" + *k.KeyId, "Invalid keyId 'arn:aws:kms::000000000000:key/" + *k.KeyId + "'"},
+		{"arn:aws:kms:us-east-1", "Invalid keyId 'arn:aws:kms:us-east-1'"},
+		{"arn:" + *k.KeyId, "Invalid keyId 'arn:" + *k.KeyId + "'"},
+		// Every key of ferry's is in the aws partition.
+		{"arn:aws-cn:kms:us-east-1:000000000000:key/" + *k.KeyId, "Invalid keyId 'arn:aws-cn:kms:us-east-1:000000000000:key/" + *k.KeyId + "'"},
+		{"arn:aws-us-gov:kms:us-east-1:000000000000:alias/none", "Invalid keyId 'arn:aws-us-gov:kms:us-east-1:000000000000:alias/none'"},
+		{"arn:aws:kms:us-west-2:000000000000:key/" + *k.KeyId, "Invalid arn us-west-2"},
+		{"arn:aws:kms:eu-west-1:000000000000:alias/orders", "Invalid arn eu-west-1"},
+	} {
+		_, err := c.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(tc.keyID)})
+		if errorCode(err) != "NotFoundException" || errorMessage(err) != tc.msg {
+			t.Errorf("DescribeKey %s: %v, want NotFoundException %q", tc.keyID, err, tc.msg)
+		}
+		_, err = c.Encrypt(ctx, &kms.EncryptInput{KeyId: aws.String(tc.keyID), Plaintext: []byte("x")})
+		if errorCode(err) != "NotFoundException" || errorMessage(err) != tc.msg {
+			t.Errorf("Encrypt %s: %v, want NotFoundException %q", tc.keyID, err, tc.msg)
+		}
+	}
 }
 
 func TestCreateKeyRefusesWhatFerryDoesNotModel(t *testing.T) {

@@ -35,13 +35,16 @@ func (r keyRef) arn() string {
 	return keyARN(r.region, r.account, r.id)
 }
 
-// parseKeyRef reads a KeyId in the request's account and region.
+// parseKeyRef reads a KeyId in the request's account and region. An ARN
+// must be a KMS key or alias ARN of the aws partition (every ARN ferry
+// makes is); one of another region names nothing this endpoint serves,
+// and KMS answers it with "Invalid arn <region>".
 func parseKeyRef(req *api.Request, s string) (keyRef, *api.Error) {
 	ref := keyRef{account: req.Account, region: req.Region}
 	rest := s
 	if strings.HasPrefix(s, "arn:") {
 		parts := strings.SplitN(s, ":", 6)
-		if len(parts) != 6 || parts[1] == "" || parts[2] != "kms" || parts[3] == "" || !isAccountID(parts[4]) {
+		if len(parts) != 6 || parts[1] != "aws" || parts[2] != "kms" || parts[3] == "" || !isAccountID(parts[4]) {
 			return keyRef{}, errInvalidKeyID(s)
 		}
 		ref.region, ref.account, rest = parts[3], parts[4], parts[5]
@@ -50,10 +53,14 @@ func parseKeyRef(req *api.Request, s string) (keyRef, *api.Error) {
 				return keyRef{}, errInvalidKeyID(s)
 			}
 			ref.id = id
-			return ref, nil
-		}
-		if !strings.HasPrefix(rest, "alias/") {
+		} else if !strings.HasPrefix(rest, "alias/") || len(rest) == len("alias/") {
 			return keyRef{}, errInvalidKeyID(s)
+		}
+		if ref.region != req.Region {
+			return keyRef{}, errNotFound("Invalid arn " + ref.region)
+		}
+		if ref.id != "" {
+			return ref, nil
 		}
 	}
 	switch {
