@@ -49,10 +49,20 @@ type boltRequest struct {
 const BoltFile = "ferry.db"
 
 // schemaVersion is the layout this build writes. migrations[v] brings a
-// file from version v to v+1.
+// file from version v to v+1. Versions begin at 1.
 const schemaVersion = 1
 
 var migrations = map[int]func(*bolt.Tx) error{}
+
+// schema is a layout a store is opened at: its version and the steps that
+// bring an older file to it. OpenBolt uses this build's; tests open at
+// others to exercise migrating.
+type schema struct {
+	version    int
+	migrations map[int]func(*bolt.Tx) error
+}
+
+var thisSchema = schema{version: schemaVersion, migrations: migrations}
 
 var (
 	metaBucket = []byte("ferry.meta")
@@ -64,12 +74,21 @@ const maxBatch = 1024
 
 // OpenBolt opens (creating if need be) the store in dir. It fails at once
 // with a clear error if another process holds the directory, if the file is
-// not a ferry store or is damaged, or if a newer ferry wrote it.
+// not a ferry store or is damaged or cut short, or if a newer ferry wrote
+// it (or no ferry: a schema version below 1).
 func OpenBolt(dir string) (*Bolt, error) {
+	return openBolt(dir, thisSchema)
+}
+
+func openBolt(dir string, sc schema) (*Bolt, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("data dir %s: %w", dir, err)
 	}
 	path := filepath.Join(dir, BoltFile)
+	// Before bbolt maps the file: a truncated one would crash it.
+	if err := checkLength(path); err != nil {
+		return nil, err
+	}
 	// bbolt holds an exclusive lock on the file while it is open.
 	// The freelist is rebuilt at open rather than written at every commit:
 	// on a large file, writing it dominated each commit.
@@ -83,7 +102,7 @@ func OpenBolt(dir string) (*Bolt, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening %s: %w", path, err)
 	}
-	if err := db.Update(checkSchema); err != nil {
+	if err := db.Update(sc.check); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -92,8 +111,8 @@ func OpenBolt(dir string) (*Bolt, error) {
 	return b, nil
 }
 
-// checkSchema stamps a new file and migrates or refuses an existing one.
-func checkSchema(tx *bolt.Tx) error {
+// check stamps a new file and migrates or refuses an existing one.
+func (sc schema) check(tx *bolt.Tx) error {
 	meta, err := tx.CreateBucketIfNotExists(metaBucket)
 	if err != nil {
 		return err
@@ -110,21 +129,30 @@ func checkSchema(tx *bolt.Tx) error {
 		if !empty {
 			return errors.New("not a ferry data file (no schema version)")
 		}
-		return meta.Put(schemaKey, []byte(strconv.Itoa(schemaVersion)))
+		return meta.Put(schemaKey, []byte(strconv.Itoa(sc.version)))
 	}
 	v, err := strconv.Atoi(string(raw))
 	if err != nil {
 		return fmt.Errorf("unreadable schema version %q", raw)
 	}
-	if v > schemaVersion {
-		return fmt.Errorf("written by a newer ferry (schema %d; this build reads up to %d)", v, schemaVersion)
+	if v < 1 {
+		return fmt.Errorf("invalid schema version %d (versions begin at 1)", v)
 	}
-	for ; v < schemaVersion; v++ {
-		if err := migrations[v](tx); err != nil {
+	if v > sc.version {
+		return fmt.Errorf("written by a newer ferry (schema %d; this build reads up to %d)", v, sc.version)
+	}
+	// Every step is there before any runs.
+	for from := v; from < sc.version; from++ {
+		if sc.migrations[from] == nil {
+			return fmt.Errorf("schema %d cannot be migrated: no migration from %d to %d", v, from, from+1)
+		}
+	}
+	for ; v < sc.version; v++ {
+		if err := sc.migrations[v](tx); err != nil {
 			return fmt.Errorf("migrating schema %d to %d: %w", v, v+1, err)
 		}
 	}
-	return meta.Put(schemaKey, []byte(strconv.Itoa(schemaVersion)))
+	return meta.Put(schemaKey, []byte(strconv.Itoa(sc.version)))
 }
 
 // commit is the goroutine that owns writing: it takes every request queued
