@@ -20,6 +20,7 @@ import (
 //	sqs.messages  account, region, queue, key        -> queue.Record (binary, journal_codec.go), written once
 //	sqs.status    account, region, queue, key        -> queue.Status (binary), as it changes
 //	sqs.dedup     account, region, queue, dedup key  -> queue.DedupEntry (JSON)
+//	sqs.counters  account, region, queue             -> queue.Counters (binary), with each removal
 //
 // A message's key is its place in the queue (8 bytes, big-endian): sends
 // append to the end of the file's tree instead of touching a page at
@@ -31,13 +32,15 @@ const (
 	messagesBucket = "sqs.messages"
 	statusBucket   = "sqs.status"
 	dedupBucket    = "sqs.dedup"
+	countersBucket = "sqs.counters"
 )
 
 // journal is one queue's journal.
 type journal struct {
-	store  persist.Journal
-	prefix []byte // the queue's key prefix: account, region, name, ""
-	last   *atomic.Pointer[persist.Pending]
+	store    persist.Journal
+	prefix   []byte // the queue's key prefix: account, region, name, ""
+	counters []byte // the key of the queue's counters: account, region, name
+	last     *atomic.Pointer[persist.Pending]
 }
 
 func (s *Service) newJournal(q *Queue) *journal {
@@ -45,7 +48,8 @@ func (s *Service) newJournal(q *Queue) *journal {
 	if !ok {
 		return nil
 	}
-	return &journal{store: j, prefix: persist.Key(q.Account, q.Region, q.Name, ""), last: &s.lastWrite}
+	return &journal{store: j, prefix: persist.Key(q.Account, q.Region, q.Name, ""),
+		counters: persist.Key(q.Account, q.Region, q.Name), last: &s.lastWrite}
 }
 
 func (j *journal) key(k uint64) []byte {
@@ -65,9 +69,10 @@ func (j *journal) Update(key uint64, st queue.Status) {
 	j.submit(persist.Write{Bucket: statusBucket, Key: j.key(key), Value: encodeStatus(st)})
 }
 
-func (j *journal) Remove(key uint64) {
+func (j *journal) Remove(key uint64, c queue.Counters) {
 	k := j.key(key)
-	j.submit(persist.Write{Bucket: messagesBucket, Key: k}, persist.Write{Bucket: statusBucket, Key: k})
+	j.submit(persist.Write{Bucket: messagesBucket, Key: k}, persist.Write{Bucket: statusBucket, Key: k},
+		persist.Write{Bucket: countersBucket, Key: j.counters, Value: encodeCounters(c)})
 }
 
 func (j *journal) dedupKey(key string) []byte {
@@ -83,9 +88,10 @@ func (j *journal) RemoveDedup(key string) {
 	j.submit(persist.Write{Bucket: dedupBucket, Key: j.dedupKey(key)})
 }
 
-func (j *journal) Clear() {
+func (j *journal) Clear(c queue.Counters) {
 	j.submit(persist.Write{Bucket: messagesBucket, Key: j.prefix, Prefix: true},
-		persist.Write{Bucket: statusBucket, Key: j.prefix, Prefix: true})
+		persist.Write{Bucket: statusBucket, Key: j.prefix, Prefix: true},
+		persist.Write{Bucket: countersBucket, Key: j.counters, Value: encodeCounters(c)})
 }
 
 // durable waits until every message change submitted so far is committed:
@@ -158,7 +164,15 @@ func (s *Service) attachJournal(q *Queue, restoring bool) error {
 	if err != nil {
 		return err
 	}
-	q.engine.Restore(recs, dedup)
+	var counters queue.Counters
+	if raw, ok, err := s.store.Get(countersBucket, j.counters); err != nil {
+		return err
+	} else if ok {
+		if counters, err = decodeCounters(raw); err != nil {
+			return err
+		}
+	}
+	q.engine.Restore(recs, dedup, counters)
 	if scanErr != nil && scanErr != errStopScan {
 		return scanErr
 	}
@@ -179,5 +193,6 @@ func (s *Service) dropMessages(q *Queue) error {
 		persist.Write{Bucket: messagesBucket, Key: prefix, Prefix: true},
 		persist.Write{Bucket: statusBucket, Key: prefix, Prefix: true},
 		persist.Write{Bucket: dedupBucket, Key: prefix, Prefix: true},
+		persist.Write{Bucket: countersBucket, Key: persist.Key(q.Account, q.Region, q.Name)},
 	)
 }

@@ -178,6 +178,23 @@ func decodeRecord(b []byte) (queue.Record, error) {
 	return r, d.err
 }
 
+func encodeCounters(c queue.Counters) []byte {
+	b := append(make([]byte, 0, 32), codecVersion)
+	b = binary.AppendUvarint(b, c.Key)
+	b = binary.AppendUvarint(b, c.Nonce)
+	return binary.AppendUvarint(b, c.Seq)
+}
+
+func decodeCounters(b []byte) (queue.Counters, error) {
+	d := &decoder{b: b}
+	d.version()
+	c := queue.Counters{Key: d.uvarint(), Nonce: d.uvarint(), Seq: d.uvarint()}
+	if d.err == nil && len(d.b) != 0 {
+		d.err = errCorrupt
+	}
+	return c, d.err
+}
+
 func decodeStatus(b []byte) (queue.Status, error) {
 	d := &decoder{b: b}
 	d.version()

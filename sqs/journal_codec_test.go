@@ -47,6 +47,24 @@ func TestJournalCodecRoundTrips(t *testing.T) {
 	}
 }
 
+func TestCountersCodecRoundTrips(t *testing.T) {
+	for _, c := range []queue.Counters{{}, {Key: 1, Nonce: 2, Seq: 10000000000000000001}, {Key: 1<<64 - 1, Nonce: 1 << 63, Seq: 1<<64 - 1}} {
+		got, err := decodeCounters(encodeCounters(c))
+		if err != nil || got != c {
+			t.Fatalf("round trip of %+v: %+v %v", c, got, err)
+		}
+	}
+	b := encodeCounters(queue.Counters{Key: 300, Nonce: 70000, Seq: 10000000000000000001})
+	for n := range b {
+		if _, err := decodeCounters(b[:n]); err == nil {
+			t.Fatalf("counters cut at %d bytes decoded", n)
+		}
+	}
+	if _, err := decodeCounters(append(b, 0)); err == nil {
+		t.Fatal("counters with a trailing byte decoded")
+	}
+}
+
 // FuzzDecodeRecord: a damaged data file must give an error, never a panic.
 func FuzzDecodeRecord(f *testing.F) {
 	for _, r := range codecSamples() {
@@ -60,5 +78,6 @@ func FuzzDecodeRecord(f *testing.F) {
 			}
 		}
 		decodeStatus(b)
+		decodeCounters(b)
 	})
 }

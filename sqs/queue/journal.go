@@ -18,13 +18,32 @@ import (
 // delay or visibility timeout ends needs no write (a restored record whose
 // due time has passed is visible), nor does one expiring past the retention
 // period (a restored record past it is dropped).
+//
+// Removing messages comes with the queue's Counters, to be kept with the
+// removal (in the same commit): the records that held the highest key,
+// nonce and sequence number may be the ones removed.
 type Journal interface {
-	Put(r Record)                 // a new message
-	Update(key uint64, st Status) // a message's state changed: received, visibility changed, re-timed
-	Remove(key uint64)            // a message gone: deleted, moved, expired, purged
-	PutDedup(d DedupEntry)        // a FIFO deduplication record
+	Put(r Record)                  // a new message
+	Update(key uint64, st Status)  // a message's state changed: received, visibility changed, re-timed
+	Remove(key uint64, c Counters) // a message gone: deleted, moved, expired, purged
+	PutDedup(d DedupEntry)         // a FIFO deduplication record
 	RemoveDedup(key string)
-	Clear() // PurgeQueue: every message (deduplication records stay)
+	Clear(c Counters) // PurgeQueue: every message (deduplication records stay)
+}
+
+// Counters are the last message key, delivery nonce and FIFO sequence
+// number a queue gave out. A receipt handle is made of a key and a nonce,
+// so neither may be given out twice, across restarts too: otherwise the
+// handle of a message deleted before a restart would be the handle of a
+// message received after it, and a retried DeleteMessage would delete
+// that one. A FIFO queue's sequence numbers only grow.
+type Counters struct {
+	Key, Nonce, Seq uint64
+}
+
+// counters returns q's counters. Caller holds q.mu.
+func (q *Queue) counters() Counters {
+	return Counters{Key: q.lastKey, Nonce: q.lastNonce, Seq: q.lastSeq}
 }
 
 // State is a stored message's state, as journaled.
@@ -109,7 +128,7 @@ func (q *Queue) Forget(key uint64) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.journal != nil && !q.closed {
-		q.journal.Remove(key)
+		q.journal.Remove(key, q.counters())
 	}
 }
 
@@ -120,11 +139,16 @@ func (q *Queue) Forget(key uint64) {
 // ascending key order, as a store scanning its keys does, so a queue of a
 // million messages is rebuilt as it is read, without a copy. Records past
 // the retention period are dropped; deadlines that passed while the queue
-// was away have simply passed.
-func (q *Queue) Restore(recs iter.Seq[Record], dedup []DedupEntry) {
+// was away have simply passed. c are the counters journaled with the last
+// removal: the queue goes on from them, or from its records if these are
+// higher.
+func (q *Queue) Restore(recs iter.Seq[Record], dedup []DedupEntry, c Counters) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	now := time.Now()
+	q.lastKey = max(q.lastKey, c.Key)
+	q.lastNonce = max(q.lastNonce, c.Nonce)
+	q.lastSeq = max(q.lastSeq, c.Seq)
 	for r := range recs {
 		r.Msg.ReceiveCount, r.Msg.FirstReceiveAt = r.ReceiveCount, r.FirstReceiveAt
 		e := &entry{key: r.Key, msg: r.Msg, enqueuedAt: r.EnqueuedAt, nonce: r.Nonce, timedPos: -1, agePos: -1}

@@ -1,18 +1,21 @@
 package queue
 
 import (
+	"fmt"
 	"iter"
 	"maps"
 	"slices"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
 // memJournal applies a queue's journal as a store would.
 type memJournal struct {
-	recs   map[uint64]Record
-	status map[uint64]Status
-	dedup  map[string]DedupEntry
+	recs     map[uint64]Record
+	status   map[uint64]Status
+	dedup    map[string]DedupEntry
+	counters Counters
 }
 
 func newMemJournal() *memJournal {
@@ -21,10 +24,23 @@ func newMemJournal() *memJournal {
 
 func (j *memJournal) Put(r Record)                { j.recs[r.Key] = r }
 func (j *memJournal) Update(key uint64, s Status) { j.status[key] = s }
-func (j *memJournal) Remove(key uint64)           { delete(j.recs, key); delete(j.status, key) }
-func (j *memJournal) PutDedup(d DedupEntry)       { j.dedup[d.Key] = d }
-func (j *memJournal) RemoveDedup(key string)      { delete(j.dedup, key) }
-func (j *memJournal) Clear()                      { clear(j.recs); clear(j.status) }
+func (j *memJournal) Remove(key uint64, c Counters) {
+	delete(j.recs, key)
+	delete(j.status, key)
+	j.counters = c
+}
+func (j *memJournal) PutDedup(d DedupEntry)  { j.dedup[d.Key] = d }
+func (j *memJournal) RemoveDedup(key string) { delete(j.dedup, key) }
+func (j *memJournal) Clear(c Counters)       { clear(j.recs); clear(j.status); j.counters = c }
+
+// restore rebuilds the queue j journaled, as a restart does.
+func (j *memJournal) restore(from *Queue, s Settings) *Queue {
+	r := New(from.ARN(), s)
+	r.SetTag(from.Tag())
+	r.SetJournal(j)
+	r.Restore(j.records(), slices.Collect(maps.Values(j.dedup)), j.counters)
+	return r
+}
 
 // records yields the messages in key order, as a store scan does.
 func (j *memJournal) records() iter.Seq[Record] {
@@ -68,15 +84,7 @@ func TestJournalRestoresTheQueue(t *testing.T) {
 		inFlight := got[1]
 		before := q.Counts()
 
-		r := New(arn, defaults(Settings{FIFO: fifo, ContentBasedDeduplication: true}))
-		r.SetTag(q.Tag())
-		r.Restore(j.records(), slices.Collect(func(yield func(DedupEntry) bool) {
-			for _, d := range j.dedup {
-				if !yield(d) {
-					return
-				}
-			}
-		}))
+		r := j.restore(q, defaults(Settings{FIFO: fifo, ContentBasedDeduplication: true}))
 		if after := r.Counts(); after != before {
 			t.Fatalf("fifo=%v: counts %+v, want %+v", fifo, after, before)
 		}
@@ -99,6 +107,58 @@ func TestJournalRestoresTheQueue(t *testing.T) {
 		}
 		if !fifo && !slices.Equal(bodies, []string{"a2", "b2", "a3"}) {
 			t.Fatalf("order after restore: %q", bodies)
+		}
+	}
+}
+
+// The counters journaled with each removal carry a queue's keys, nonces and
+// sequence numbers across a restore when the records that held the highest
+// are gone: a receipt handle from before the restore never names a message
+// sent after it, and sequence numbers keep growing.
+func TestJournalKeepsCountersAcrossRestore(t *testing.T) {
+	for _, fifo := range []bool{false, true} {
+		for _, how := range []string{"delete", "purge", "expire"} {
+			t.Run(fmt.Sprintf("fifo=%v %s", fifo, how), func(t *testing.T) {
+				synctest.Test(t, func(t *testing.T) {
+					s := defaults(Settings{FIFO: fifo, ContentBasedDeduplication: true, RetentionPeriod: time.Minute})
+					j := newMemJournal()
+					q := New(arn, s)
+					q.SetJournal(j)
+					mustSend(t, q, Message{Body: "gone", GroupID: "g"})
+					old := receive(t, q, ReceiveInput{Max: 1})[0]
+					switch how {
+					case "delete":
+						if err := q.Delete(old.ReceiptHandle); err != nil {
+							t.Fatal(err)
+						}
+					case "purge":
+						q.Purge()
+					}
+					// Past the retention period and the deduplication window:
+					// nothing of the message is left in the journal.
+					time.Sleep(dedupWindow + time.Second)
+					q.Counts()
+					if len(j.recs) != 0 || len(j.dedup) != 0 {
+						t.Fatalf("journal still holds %d messages and %d deduplication records", len(j.recs), len(j.dedup))
+					}
+
+					r := j.restore(q, s)
+					next := mustSend(t, r, Message{Body: "next", GroupID: "g"})
+					got := receive(t, r, ReceiveInput{Max: 1})
+					if got[0].ReceiptHandle == old.ReceiptHandle {
+						t.Fatal("a message after the restore has the receipt handle of one before it")
+					}
+					if err := r.Delete(old.ReceiptHandle); err != nil {
+						t.Fatalf("deleting with the handle of a message that is gone: %v", err)
+					}
+					if c := r.Counts(); c.InFlight != 1 {
+						t.Fatalf("the old handle deleted the new message: %+v", c)
+					}
+					if fifo && next.SequenceNumber <= old.Message.SequenceNumber {
+						t.Fatalf("sequence number %s after the restore, not after %s", next.SequenceNumber, old.Message.SequenceNumber)
+					}
+				})
+			})
 		}
 	}
 }

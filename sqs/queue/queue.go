@@ -209,7 +209,7 @@ func (q *Queue) Purge() int {
 	n := q.entries.len()
 	q.dropMessages()
 	if q.journal != nil {
-		q.journal.Clear()
+		q.journal.Clear(q.counters())
 	}
 	return n
 }

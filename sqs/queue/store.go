@@ -275,7 +275,7 @@ func (q *Queue) remove(e *entry) {
 	}
 	q.unlink(e)
 	if q.journal != nil {
-		q.journal.Remove(e.key)
+		q.journal.Remove(e.key, q.counters())
 	}
 }
 
