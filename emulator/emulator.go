@@ -324,12 +324,16 @@ func (s *Server) Close() error {
 	return s.Shutdown(ctx)
 }
 
-// Reset drops all state, as a fresh start would.
+// Reset drops all state, as a fresh start would. If a durable store fails
+// to drop its state, the error is logged: that state would come back at
+// the next start.
 func (s *Server) Reset() {
 	for _, svc := range s.services {
 		svc.Reset()
 	}
-	s.store.Reset()
+	if err := s.store.Reset(); err != nil {
+		s.log.Error("reset: the store kept its state; it will be back at the next start", "err", err)
+	}
 	s.audit.reset()
 }
 
