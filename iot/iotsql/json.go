@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/ferry-emulator/ferry/emulator/api"
 )
 
 // A payload is decoded at most once per evaluation, by a small hand-written
@@ -567,47 +569,6 @@ func appendValue(buf []byte, v value, wholeAsInt bool) []byte {
 	return buf
 }
 
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString quotes s, escaping what JSON requires and replacing
-// invalid UTF-8 with U+FFFD.
-func appendJSONString(buf []byte, s string) []byte {
-	buf = append(buf, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			buf = append(buf, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				buf = append(buf, '\\', c)
-			case '\n':
-				buf = append(buf, '\\', 'n')
-			case '\r':
-				buf = append(buf, '\\', 'r')
-			case '\t':
-				buf = append(buf, '\\', 't')
-			default:
-				buf = append(buf, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			buf = append(buf, s[start:i]...)
-			buf = append(buf, `\ufffd`...)
-			i++
-			start = i
-			continue
-		}
-		i += size
-	}
-	buf = append(buf, s[start:]...)
-	return append(buf, '"')
-}
+// appendJSONString quotes s as the JSON AWS IoT writes: escaping what
+// JSON requires, invalid UTF-8 as U+FFFD, and <, > and & left as they are.
+func appendJSONString(buf []byte, s string) []byte { return api.AppendJSONStringText(buf, s) }
