@@ -148,24 +148,25 @@ func compileAction(a *Action, version, member string) (*ruleAction, *api.Error) 
 	}
 	var ra ruleAction
 	var e *api.Error
+	// target sets the action's target, a required substitution template.
+	target := func(field, s string) *api.Error {
+		if s == "" {
+			return errInvalidRequest("1 validation error detected: Value null at '" + member + "." + field + "' failed to satisfy constraint: Member must not be null")
+		}
+		ra.source = s
+		ra.target, e = tmpl(field, s)
+		return e
+	}
 	switch {
 	case a.SQS != nil:
 		ra.kind, ra.roleARN = "sqs", a.SQS.RoleArn
-		if a.SQS.QueueURL == "" {
-			return nil, errInvalidRequest("1 validation error detected: Value null at '" + member + ".sqs.queueUrl' failed to satisfy constraint: Member must not be null")
-		}
-		ra.source = a.SQS.QueueURL
-		if ra.target, e = tmpl("sqs.queueUrl", a.SQS.QueueURL); e != nil {
+		if e := target("sqs.queueUrl", a.SQS.QueueURL); e != nil {
 			return nil, e
 		}
 		ra.useBase64 = a.SQS.UseBase64 != nil && *a.SQS.UseBase64
 	case a.SNS != nil:
 		ra.kind, ra.roleARN = "sns", a.SNS.RoleArn
-		if a.SNS.TargetArn == "" {
-			return nil, errInvalidRequest("1 validation error detected: Value null at '" + member + ".sns.targetArn' failed to satisfy constraint: Member must not be null")
-		}
-		ra.source = a.SNS.TargetArn
-		if ra.target, e = tmpl("sns.targetArn", a.SNS.TargetArn); e != nil {
+		if e := target("sns.targetArn", a.SNS.TargetArn); e != nil {
 			return nil, e
 		}
 		ra.format = a.SNS.MessageFormat
@@ -177,11 +178,7 @@ func compileAction(a *Action, version, member string) (*ruleAction, *api.Error) 
 		}
 	case a.Republish != nil:
 		ra.kind, ra.roleARN = "republish", a.Republish.RoleArn
-		if a.Republish.Topic == "" {
-			return nil, errInvalidRequest("1 validation error detected: Value null at '" + member + ".republish.topic' failed to satisfy constraint: Member must not be null")
-		}
-		ra.source = a.Republish.Topic
-		if ra.target, e = tmpl("republish.topic", a.Republish.Topic); e != nil {
+		if e := target("republish.topic", a.Republish.Topic); e != nil {
 			return nil, e
 		}
 		if q := a.Republish.QoS; q != nil {
