@@ -594,3 +594,87 @@ func TestIoTRulePayloads(t *testing.T) {
 		t.Fatalf("WHERE temperature > 50 delivered %d bodies, want the large JSON one only", len(got))
 	}
 }
+
+// TestIoTReplaceRuleAndTags: ReplaceTopicRule swaps a rule's SQL and
+// actions in place (the next message follows the new SQL), and a rule's
+// tags are set at creation and edited with TagResource and UntagResource.
+func TestIoTReplaceRuleAndTags(t *testing.T) {
+	f := startIdentityFerry(t, "")
+	ctx := ctxFor(t)
+	role := newRole(t, f.iam(rootOf(acctA)), "iot-relay", iotTrust(t),
+		doc(t, stmt{"Effect": "Allow", "Action": "iot:Publish", "Resource": iotTopicARN(acctA, "out/*")}), 0)
+	ic := f.iot(rootOf(acctA))
+	payload := func(sql, topic string) *iottypes.TopicRulePayload {
+		return &iottypes.TopicRulePayload{Sql: aws.String(sql), AwsIotSqlVersion: aws.String("2016-03-23"),
+			Actions: []iottypes.Action{{Republish: &iottypes.RepublishAction{Topic: aws.String(topic), RoleArn: aws.String(role)}}}}
+	}
+	if _, err := ic.CreateTopicRule(ctx, &iot.CreateTopicRuleInput{RuleName: aws.String("relay"),
+		TopicRulePayload: payload("SELECT * FROM 'in/old'", "out/old"), Tags: aws.String("team=ops&env=test")}); err != nil {
+		t.Fatalf("CreateTopicRule: %v", err)
+	}
+	rule, err := ic.GetTopicRule(ctx, &iot.GetTopicRuleInput{RuleName: aws.String("relay")})
+	if err != nil {
+		t.Fatalf("GetTopicRule: %v", err)
+	}
+	arn := rule.RuleArn
+	tags := func() map[string]string {
+		t.Helper()
+		out, err := ic.ListTagsForResource(ctx, &iot.ListTagsForResourceInput{ResourceArn: arn})
+		if err != nil {
+			t.Fatalf("ListTagsForResource: %v", err)
+		}
+		m := map[string]string{}
+		for _, tg := range out.Tags {
+			m[aws.ToString(tg.Key)] = aws.ToString(tg.Value)
+		}
+		return m
+	}
+	if got := tags(); len(got) != 2 || got["team"] != "ops" || got["env"] != "test" {
+		t.Fatalf("tags after create: %v", got)
+	}
+	if _, err := ic.TagResource(ctx, &iot.TagResourceInput{ResourceArn: arn, Tags: []iottypes.Tag{
+		{Key: aws.String("env"), Value: aws.String("prod")}, {Key: aws.String("owner"), Value: aws.String("iot")}}}); err != nil {
+		t.Fatalf("TagResource: %v", err)
+	}
+	if _, err := ic.UntagResource(ctx, &iot.UntagResourceInput{ResourceArn: arn, TagKeys: []string{"team"}}); err != nil {
+		t.Fatalf("UntagResource: %v", err)
+	}
+	if got := tags(); len(got) != 2 || got["env"] != "prod" || got["owner"] != "iot" {
+		t.Fatalf("tags after tag and untag: %v", got)
+	}
+	missing := aws.String("arn:aws:iot:" + idRegion + ":" + acctA + ":rule/nope")
+	_, err = ic.TagResource(ctx, &iot.TagResourceInput{ResourceArn: missing, Tags: []iottypes.Tag{{Key: aws.String("k"), Value: aws.String("v")}}})
+	apiError(t, err, "ResourceNotFoundException", 404)
+
+	cl := f.mqttClient(t, rootOf(acctA), "relay-client")
+	out := subscribe(t, cl, "out/+")
+	publishMQTT(t, cl, "in/old", "one")
+	f.flush(t)
+	if m := receiveMQTT(t, out, "the old rule's republish"); m.topic != "out/old" || string(m.payload) != "one" {
+		t.Fatalf("before replace: %s on %s", m.payload, m.topic)
+	}
+	if _, err := ic.ReplaceTopicRule(ctx, &iot.ReplaceTopicRuleInput{RuleName: aws.String("relay"),
+		TopicRulePayload: payload("SELECT * FROM 'in/new'", "out/new")}); err != nil {
+		t.Fatalf("ReplaceTopicRule: %v", err)
+	}
+	got, err := ic.GetTopicRule(ctx, &iot.GetTopicRuleInput{RuleName: aws.String("relay")})
+	if err != nil || aws.ToString(got.Rule.Sql) != "SELECT * FROM 'in/new'" || aws.ToString(got.RuleArn) != aws.ToString(arn) {
+		t.Fatalf("GetTopicRule after replace: %v %+v", err, got)
+	}
+	publishMQTT(t, cl, "in/old", "two") // no longer selected
+	publishMQTT(t, cl, "in/new", "three")
+	f.flush(t)
+	if m := receiveMQTT(t, out, "the new rule's republish"); m.topic != "out/new" || string(m.payload) != "three" {
+		t.Fatalf("after replace: %s on %s", m.payload, m.topic)
+	}
+	select {
+	case m := <-out:
+		t.Fatalf("unexpected %s on %s", m.payload, m.topic)
+	case <-time.After(200 * time.Millisecond):
+	}
+	if got := tags(); got["owner"] != "iot" {
+		t.Fatalf("tags after replace: %v", got)
+	}
+	_, err = ic.ReplaceTopicRule(ctx, &iot.ReplaceTopicRuleInput{RuleName: aws.String("nope"), TopicRulePayload: payload("SELECT * FROM 'x'", "out/x")})
+	apiError(t, err, "UnauthorizedException", 401)
+}
