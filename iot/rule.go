@@ -266,6 +266,9 @@ func (r *Rule) roles() []string {
 func (s *Service) checkRoles(ctx context.Context, r *Rule) *api.Error {
 	for _, role := range r.roles() {
 		if _, err := s.roles.principal(ctx, s, role, r, true); err != nil {
+			if ae, ok := errors.AsType[*api.Error](err); ok && ae.Status >= 500 {
+				return ae // ferry's own fault (a full disk), not the role's
+			}
 			return errInvalidRequest("AWS IoT (iot.amazonaws.com) is unable to assume role (sts:AssumeRole) on resource: " + role +
 				".  If the role was just created or updated, please try again in a few seconds.")
 		}
