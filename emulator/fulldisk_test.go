@@ -3,9 +3,6 @@ package emulator
 import (
 	"context"
 	"errors"
-	"os"
-	"sync/atomic"
-	"syscall"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -17,33 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/ferry-emulator/ferry/persist"
+	"github.com/ferry-emulator/ferry/persist/persisttest"
 )
-
-// fullDisk is a bbolt store whose disk fills up on demand.
-type fullDisk struct {
-	*persist.Bolt
-	full atomic.Bool
-}
-
-var errNoSpace = &os.PathError{Op: "write", Path: "ferry.db", Err: syscall.ENOSPC}
-
-type failedWrite struct{ err error }
-
-func (f failedWrite) Wait() error { return f.err }
-
-func (d *fullDisk) Update(w ...persist.Write) error {
-	if d.full.Load() {
-		return errNoSpace
-	}
-	return d.Bolt.Update(w...)
-}
-
-func (d *fullDisk) Submit(w ...persist.Write) persist.Pending {
-	if d.full.Load() {
-		return failedWrite{errNoSpace}
-	}
-	return d.Bolt.Submit(w...)
-}
 
 // TestFullDiskAcknowledgesNothing: on a full disk, every service's write
 // is answered with an error, never a success, and after a restart on a
@@ -54,7 +26,7 @@ func TestFullDiskAcknowledgesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	disk := &fullDisk{Bolt: b}
+	disk := &persisttest.FullDisk{Bolt: b}
 	srv, err := Run(Config{Listen: "127.0.0.1:0", Store: disk, MQTTListen: "off"})
 	if err != nil {
 		t.Fatal(err)
@@ -77,7 +49,7 @@ func TestFullDiskAcknowledgesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	disk.full.Store(true)
+	disk.Full.Store(true)
 	refused := func(what string, err error) {
 		t.Helper()
 		var status interface{ HTTPStatusCode() int }

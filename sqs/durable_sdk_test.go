@@ -2,9 +2,6 @@ package sqs_test
 
 import (
 	"errors"
-	"os"
-	"sync/atomic"
-	"syscall"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -12,34 +9,8 @@ import (
 
 	"github.com/ferry-emulator/ferry/emulator"
 	"github.com/ferry-emulator/ferry/persist"
+	"github.com/ferry-emulator/ferry/persist/persisttest"
 )
-
-// fullDisk is a durable store whose disk fills up on demand: every write
-// then fails as a full disk fails it.
-type fullDisk struct {
-	*persist.Bolt
-	full atomic.Bool
-}
-
-type failed struct{ err error }
-
-func (f failed) Wait() error { return f.err }
-
-var errNoSpace = &os.PathError{Op: "write", Path: "ferry.db", Err: syscall.ENOSPC}
-
-func (d *fullDisk) Update(w ...persist.Write) error {
-	if d.full.Load() {
-		return errNoSpace
-	}
-	return d.Bolt.Update(w...)
-}
-
-func (d *fullDisk) Submit(w ...persist.Write) persist.Pending {
-	if d.full.Load() {
-		return failed{errNoSpace}
-	}
-	return d.Bolt.Submit(w...)
-}
 
 // When the disk is full, a send is answered with an error (not an
 // acknowledgement it cannot keep), and what was already durable is still
@@ -50,7 +21,7 @@ func TestFullDiskFailsTheRequestAndKeepsWhatIsDurable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	disk := &fullDisk{Bolt: b}
+	disk := &persisttest.FullDisk{Bolt: b}
 	srv, err := emulator.Run(emulator.Config{Listen: "127.0.0.1:0", Store: disk})
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +33,7 @@ func TestFullDiskFailsTheRequestAndKeepsWhatIsDurable(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	disk.full.Store(true)
+	disk.Full.Store(true)
 	_, err = c.SendMessage(ctxT(t), &sqs.SendMessageInput{QueueUrl: aws.String(url), MessageBody: aws.String("no room")})
 	var status interface{ HTTPStatusCode() int }
 	if err == nil || !errors.As(err, &status) || status.HTTPStatusCode() != 500 {
