@@ -14,15 +14,46 @@ func New() string {
 	_, _ = rand.Read(b[:]) // never fails: crypto/rand panics rather than return an error
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
+	return Format(&b)
+}
+
+// groups are the spans of hex digits in the 36-character form.
+var groups = [5][2]int{{0, 8}, {9, 13}, {14, 18}, {19, 23}, {24, 36}}
+
+// Format returns b in the 36-character form, in lower case.
+func Format(b *[16]byte) string {
 	var s [36]byte
-	hex.Encode(s[0:8], b[0:4])
-	s[8] = '-'
-	hex.Encode(s[9:13], b[4:6])
-	s[13] = '-'
-	hex.Encode(s[14:18], b[6:8])
-	s[18] = '-'
-	hex.Encode(s[19:23], b[8:10])
-	s[23] = '-'
-	hex.Encode(s[24:36], b[10:16])
+	n := 0
+	for i, g := range groups {
+		if i > 0 {
+			s[g[0]-1] = '-'
+		}
+		k := (g[1] - g[0]) / 2
+		hex.Encode(s[g[0]:g[1]], b[n:n+k])
+		n += k
+	}
 	return string(s[:])
+}
+
+// Parse reads a UUID in the form Format writes (lower case only, so that
+// Format gives back the same string) into dst, and reports whether s was one.
+func Parse(dst *[16]byte, s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	var digits [32]byte
+	n := 0
+	for i, g := range groups {
+		if i > 0 && s[g[0]-1] != '-' {
+			return false
+		}
+		for j := g[0]; j < g[1]; j++ {
+			if c := s[j]; ('0' > c || c > '9') && ('a' > c || c > 'f') {
+				return false
+			}
+		}
+		n += copy(digits[n:], s[g[0]:g[1]])
+	}
+	_, err := hex.Decode(dst[:], digits[:])
+	return err == nil
 }

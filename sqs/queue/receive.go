@@ -138,8 +138,8 @@ func (q *Queue) take(now time.Time, limit int, vt time.Duration) (got []Received
 	}
 	// next handles one visible entry: it goes to the DLQ or to the receiver.
 	next := func(e *entry) {
-		if dlq != nil && e.msg.ReceiveCount >= s.MaxReceiveCount {
-			detached = append(detached, moved{msg: e.msg, enqueuedAt: e.enqueuedAt, key: e.key})
+		if dlq != nil && int(e.msg.receiveCount) >= s.MaxReceiveCount {
+			detached = append(detached, moved{msg: e.msg.message(), enqueuedAt: e.enqueuedAt, key: e.key})
 			q.unlink(e) // journaled as gone once the dead-letter queue has it
 			return
 		}
@@ -196,7 +196,7 @@ func (q *Queue) retryAttempt(id string, now time.Time, vt time.Duration) []Recei
 		e.due = now.Add(vt)
 		heap.Fix(&q.timed, e.timedPos)
 		q.journalUpdate(e)
-		got[i] = Received{Message: e.msg, ReceiptHandle: it.handle}
+		got[i] = Received{Message: e.msg.message(), ReceiptHandle: it.handle}
 	}
 	q.armTimer(now)
 	return got
@@ -228,7 +228,7 @@ func (q *Queue) TakeVisible(limit int) ([]Message, []uint64) {
 	out := make([]Message, 0, min(limit, 1024))
 	keys := make([]uint64, 0, min(limit, 1024))
 	take := func(e *entry) {
-		out = append(out, e.msg)
+		out = append(out, e.msg.message())
 		keys = append(keys, e.key)
 		q.unlink(e) // the caller calls Forget once the destination has it
 	}

@@ -20,12 +20,12 @@ const (
 // entry is one stored message.
 type entry struct {
 	key        uint64
-	msg        Message
-	state      msgState
+	msg        stored
 	due        time.Time // delayed or in flight: when the message becomes visible
 	enqueuedAt time.Time // start of the retention period
 	nonce      uint64    // of the latest delivery; 0 before the first
 	changes    uint32    // visibility changes since the latest delivery
+	state      msgState  // next to changes, where it costs no padding
 	timedPos   int       // index in q.timed, -1 when absent
 	agePos     int       // index in q.age
 	group      *group    // FIFO only
@@ -193,7 +193,7 @@ func (f *fifoOf[T]) pop() {
 // once). Caller holds q.mu.
 func (q *Queue) insert(m Message, enqueuedAt, due, now time.Time) *entry {
 	q.lastKey++
-	e := &entry{key: q.lastKey, msg: m, enqueuedAt: enqueuedAt, timedPos: -1, agePos: -1}
+	e := &entry{key: q.lastKey, msg: store(&m), enqueuedAt: enqueuedAt, timedPos: -1, agePos: -1}
 	q.entries.put(e)
 	heap.Push(&q.age, e)
 	if q.fifo {
@@ -213,7 +213,7 @@ func (q *Queue) insert(m Message, enqueuedAt, due, now time.Time) *entry {
 	} else {
 		q.becomeVisible(e)
 	}
-	q.journalPut(e)
+	q.journalPut(e, &m)
 	return e
 }
 
@@ -250,9 +250,9 @@ func (q *Queue) deliver(e *entry, now time.Time, vt time.Duration) Received {
 	q.counts.Visible--
 	q.counts.InFlight++
 	e.state = stateInflight
-	e.msg.ReceiveCount++
-	if e.msg.FirstReceiveAt.IsZero() {
-		e.msg.FirstReceiveAt = now
+	e.msg.receiveCount++
+	if e.msg.firstReceiveAt == 0 {
+		e.msg.firstReceiveAt = now.UnixNano()
 	}
 	q.lastNonce++
 	e.nonce = q.lastNonce
@@ -264,7 +264,7 @@ func (q *Queue) deliver(e *entry, now time.Time, vt time.Duration) Received {
 		q.refreshGroup(e.group)
 	}
 	q.journalUpdate(e)
-	return Received{Message: e.msg, ReceiptHandle: q.handle(e.key, e.nonce)}
+	return Received{Message: e.msg.message(), ReceiptHandle: q.handle(e.key, e.nonce)}
 }
 
 // remove forgets an entry whatever its state, and journals that it is
