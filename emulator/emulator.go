@@ -82,8 +82,7 @@ type Server struct {
 	sns      *sns.Service
 	kms      *kms.Service
 	iot      *iot.Service
-	inFlight atomic.Int64 // AWS API requests being served
-	roots    sync.Map     // access key -> Identity of an account root
+	roots    sync.Map // access key -> Identity of an account root
 	audit    *auditLog
 	times    atomic.Pointer[requestTimes] // this second's condition-key times
 	rest     sync.Map                     // *api.Service -> *restRoutes

@@ -31,8 +31,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveAdmin(w, r)
 		return
 	}
-	s.inFlight.Add(1)
-	defer s.inFlight.Add(-1)
 	start := s.cfg.Clock()
 	req := requests.Get().(*api.Request)
 	*req = api.Request{

@@ -191,11 +191,8 @@ func TestShutdownEndsLongPolls(t *testing.T) {
 		}
 		done <- err
 	}()
-	// Wait until the poll is registered with the server before shutting down.
-	deadline := time.Now().Add(5 * time.Second)
-	for srv.inFlight.Load() == 0 && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
-	}
+	// Wait until the poll has reached the server before shutting down.
+	waitAuthorized(t, srv, "sqs:ReceiveMessage")
 	sctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
@@ -313,10 +310,8 @@ func TestShutdownLeavesNoGoroutines(t *testing.T) {
 		defer close(polled)
 		c.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: idle.QueueUrl, WaitTimeSeconds: 20})
 	}()
+	waitAuthorized(t, srv, "sqs:ReceiveMessage")
 	deadline := time.Now().Add(5 * time.Second)
-	for srv.inFlight.Load() == 0 && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
-	}
 	if err := srv.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -328,5 +323,17 @@ func TestShutdownLeavesNoGoroutines(t *testing.T) {
 	if n := runtime.NumGoroutine(); n > before {
 		buf := make([]byte, 1<<16)
 		t.Fatalf("%d goroutines after shutdown, %d before:\n%s", n, before, buf[:runtime.Stack(buf, true)])
+	}
+}
+
+// waitAuthorized waits until the server has authorized a call of action:
+// the request is in its handler, past everything but the action itself.
+func waitAuthorized(t *testing.T, srv *Server, action string) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); len(srv.audit.query(AuditFilter{Action: action})) == 0; {
+		if time.Now().After(deadline) {
+			t.Fatalf("no %s reached the server within 5 s", action)
+		}
+		time.Sleep(time.Millisecond)
 	}
 }

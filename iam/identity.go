@@ -15,7 +15,35 @@ import (
 
 // Lookup resolves an IAM user's active access key. It is an
 // api.CredentialStore.
+//
+// Every signed request asks, so answers are cached until IAM state next
+// changes, like policy sets: a cached answer is read without taking mu,
+// which requests on other cores would contend for. The cached identity is
+// shared: callers must not modify it (its tag map included).
 func (s *Service) Lookup(accessKeyID string) (api.Identity, bool) {
+	gen := s.generation.Load()
+	if v, ok := s.identities.Load(accessKeyID); ok {
+		if c := v.(*cachedIdentity); c.generation == gen {
+			return c.identity, true
+		}
+	}
+	id, ok := s.lookup(accessKeyID)
+	if ok {
+		s.identities.Store(accessKeyID, &cachedIdentity{generation: gen, identity: id})
+	} else {
+		s.identities.Delete(accessKeyID) // only keys that resolve are kept
+	}
+	return id, ok
+}
+
+// cachedIdentity is an access key's identity, valid while IAM's generation
+// is unchanged.
+type cachedIdentity struct {
+	generation uint64
+	identity   api.Identity
+}
+
+func (s *Service) lookup(accessKeyID string) (api.Identity, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	owner, ok := s.keys[accessKeyID]

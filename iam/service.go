@@ -48,6 +48,7 @@ type Service struct {
 	// principal's cached policy set is known stale after any change.
 	generation atomic.Uint64
 	policySets sync.Map // principal cache key -> *policySet
+	identities sync.Map // access key id -> *cachedIdentity
 }
 
 // account is one account's IAM entities, each map by lower-case name (IAM

@@ -126,7 +126,7 @@ func (s *Service) restore() error {
 	}
 	s.mu.Lock()
 	for _, q := range queues {
-		s.regionOf(q.Account, q.Region).queues[q.Name] = q
+		s.putQueue(s.regionOf(q.Account, q.Region), q)
 	}
 	s.mu.Unlock()
 	seen := map[regionKey]bool{}
@@ -261,12 +261,12 @@ func (s *Service) createQueue(_ context.Context, req *api.Request, in *createQue
 	}
 	s.attachJournal(q, false) // a new queue has nothing to restore: no error
 	s.mu.Lock()
-	r.queues[q.Name] = q
+	s.putQueue(r, q)
 	delete(r.deleted, q.Name)
 	s.mu.Unlock()
 	if err := s.save(q); err != nil {
 		s.mu.Lock()
-		delete(r.queues, q.Name)
+		s.dropQueue(r, q)
 		s.mu.Unlock()
 		q.engine.Close()
 		return nil, err
@@ -332,7 +332,7 @@ func (s *Service) deleteQueue(_ context.Context, req *api.Request, in *queueURLI
 	}
 	s.mu.Lock()
 	r := s.regionOf(q.Account, q.Region)
-	delete(r.queues, q.Name)
+	s.dropQueue(r, q)
 	r.deleted[q.Name] = s.now()
 	s.mu.Unlock()
 	s.relink(q.Account, q.Region)

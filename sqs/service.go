@@ -42,7 +42,11 @@ type Service struct {
 	meta    sync.Mutex
 	mu      sync.RWMutex
 	regions map[regionKey]*region
-	moves   *moveTasks
+	// byRef mirrors every region's queues (queueRef → *Queue), written with
+	// them under mu. Every request looks its queue up: a sync.Map read takes
+	// no lock, so requests on different cores do not contend for mu.
+	byRef sync.Map
+	moves *moveTasks
 
 	// lastWrite is the latest journaled message change (durable stores only).
 	lastWrite atomic.Pointer[persist.Pending]
@@ -133,6 +137,7 @@ func (s *Service) Reset() {
 	s.mu.Lock()
 	old := s.regions
 	s.regions = map[regionKey]*region{}
+	s.byRef.Clear()
 	s.mu.Unlock()
 	for _, r := range old {
 		for _, q := range r.queues {
@@ -155,13 +160,21 @@ func (s *Service) Close() {
 
 // lookup finds a queue by reference, or nil.
 func (s *Service) lookup(ref queueRef) *Queue {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	r := s.regions[regionKey{ref.account, ref.region}]
-	if r == nil {
-		return nil
-	}
-	return r.queues[ref.name]
+	q, _ := s.byRef.Load(ref)
+	qq, _ := q.(*Queue)
+	return qq
+}
+
+// putQueue files q in its region. Must be called with s.mu held for writing.
+func (s *Service) putQueue(r *region, q *Queue) {
+	r.queues[q.Name] = q
+	s.byRef.Store(queueRef{q.Account, q.Region, q.Name}, q)
+}
+
+// dropQueue forgets q in its region. Must be called with s.mu held for writing.
+func (s *Service) dropQueue(r *region, q *Queue) {
+	delete(r.queues, q.Name)
+	s.byRef.Delete(queueRef{q.Account, q.Region, q.Name})
 }
 
 // queuesIn returns the queues of one account and region, sorted by name.

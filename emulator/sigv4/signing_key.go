@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // maxCachedKeys bounds the signing key cache. A key changes only with the
@@ -19,30 +20,27 @@ type signingKeyID struct {
 // signingKeys memoises derived keys: the four chained HMACs of the
 // derivation cost more than the rest of a verification. It is a pure
 // function's cache, so sharing it across servers in one process is safe.
-var signingKeys = struct {
-	sync.RWMutex
-	m map[signingKeyID][sha256.Size]byte
-}{m: make(map[signingKeyID][sha256.Size]byte)}
+// A sync.Map, because every request reads it and almost none write: its
+// reads take no lock for requests on other cores to contend for.
+var signingKeys struct {
+	m sync.Map // signingKeyID → [sha256.Size]byte
+	n atomic.Int64
+}
 
 // signingKey returns kSigning for the credential scope
 // (https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#derive-signing-key).
 func signingKey(secret, date, region, service string) [sha256.Size]byte {
-	id := signingKeyID{secret, date, region, service}
-	signingKeys.RLock()
-	k, ok := signingKeys.m[id]
-	signingKeys.RUnlock()
-	if ok {
-		return k
+	if k, ok := signingKeys.m.Load(signingKeyID{secret, date, region, service}); ok {
+		return k.([sha256.Size]byte)
 	}
-	k = deriveSigningKey(secret, date, region, service)
-	// Clone so the cache does not pin the request headers these were cut from.
-	id = signingKeyID{strings.Clone(secret), strings.Clone(date), strings.Clone(region), strings.Clone(service)}
-	signingKeys.Lock()
-	if len(signingKeys.m) >= maxCachedKeys {
-		clear(signingKeys.m)
+	k := deriveSigningKey(secret, date, region, service)
+	if signingKeys.n.Add(1) > maxCachedKeys {
+		signingKeys.m.Clear()
+		signingKeys.n.Store(1)
 	}
-	signingKeys.m[id] = k
-	signingKeys.Unlock()
+	// Cloned so the cache does not pin the request headers these were cut from.
+	id := signingKeyID{strings.Clone(secret), strings.Clone(date), strings.Clone(region), strings.Clone(service)}
+	signingKeys.m.Store(id, k)
 	return k
 }
 
