@@ -120,13 +120,13 @@ func (q *Queue) ChangeVisibility(receiptHandle string, timeout time.Duration) er
 	}
 	e.changes++
 	if timeout <= 0 {
-		heap.Remove(&q.timed, e.timedPos)
+		heap.Remove(&q.timed, int(e.timedPos))
 		q.becomeVisible(e)
 		q.journalUpdate(e)
 		return nil
 	}
-	e.due = now.Add(timeout)
-	heap.Fix(&q.timed, e.timedPos)
+	e.due = at(now.Add(timeout))
+	heap.Fix(&q.timed, int(e.timedPos))
 	q.armTimer(now)
 	q.journalUpdate(e)
 	return nil

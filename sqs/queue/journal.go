@@ -103,13 +103,13 @@ func (q *Queue) SetTag(tag []byte) {
 }
 
 func (q *Queue) status(e *entry) Status {
-	return Status{State: State(e.state), Due: e.due, Nonce: e.nonce, ReceiveCount: int(e.msg.receiveCount), FirstReceiveAt: fromUnixNano(e.msg.firstReceiveAt)}
+	return Status{State: State(e.state), Due: e.due.time(), Nonce: e.nonce, ReceiveCount: int(e.msg.receiveCount), FirstReceiveAt: fromUnixNano(e.msg.firstReceiveAt)}
 }
 
 // journalPut reports a new entry, whose message is m. Caller holds q.mu.
 func (q *Queue) journalPut(e *entry, m *Message) {
 	if q.journal != nil {
-		q.journal.Put(Record{Key: e.key, Msg: *m, EnqueuedAt: e.enqueuedAt, Status: q.status(e)})
+		q.journal.Put(Record{Key: e.key, Msg: *m, EnqueuedAt: e.enqueuedAt.time(), Status: q.status(e)})
 	}
 }
 
@@ -151,7 +151,7 @@ func (q *Queue) Restore(recs iter.Seq[Record], dedup []DedupEntry, c Counters) {
 	q.lastSeq = max(q.lastSeq, c.Seq)
 	for r := range recs {
 		r.Msg.ReceiveCount, r.Msg.FirstReceiveAt = r.ReceiveCount, r.FirstReceiveAt
-		e := &entry{key: r.Key, msg: store(&r.Msg), enqueuedAt: r.EnqueuedAt, nonce: r.Nonce, timedPos: -1, agePos: -1}
+		e := &entry{key: r.Key, msg: store(&r.Msg), enqueuedAt: at(r.EnqueuedAt), nonce: r.Nonce, timedPos: -1, agePos: -1}
 		q.lastKey = max(q.lastKey, r.Key)
 		q.lastNonce = max(q.lastNonce, r.Nonce)
 		if q.fifo {
@@ -172,14 +172,14 @@ func (q *Queue) Restore(recs iter.Seq[Record], dedup []DedupEntry, c Counters) {
 		}
 		switch {
 		case r.State == InFlight && r.Due.After(now):
-			e.state, e.due = stateInflight, r.Due
+			e.state, e.due = stateInflight, at(r.Due)
 			q.counts.InFlight++
 			if q.fifo {
 				e.group.inflight++
 			}
 			heap.Push(&q.timed, e)
 		case r.State == Delayed && r.Due.After(now):
-			e.state, e.due = stateDelayed, r.Due
+			e.state, e.due = stateDelayed, at(r.Due)
 			q.counts.Delayed++
 			heap.Push(&q.timed, e)
 		default:

@@ -22,7 +22,7 @@ func (q *Queue) Peek(limit int) []Peeked {
 	q.advance(time.Now())
 	out := make([]Peeked, 0, min(limit, q.entries.len()))
 	q.entries.ascend(func(e *entry) bool {
-		out = append(out, Peeked{Message: e.msg.message(), State: State(e.state), Due: e.due})
+		out = append(out, Peeked{Message: e.msg.message(), State: State(e.state), Due: e.due.time()})
 		return len(out) < limit
 	})
 	return out

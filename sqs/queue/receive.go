@@ -139,7 +139,7 @@ func (q *Queue) take(now time.Time, limit int, vt time.Duration) (got []Received
 	// next handles one visible entry: it goes to the DLQ or to the receiver.
 	next := func(e *entry) {
 		if dlq != nil && int(e.msg.receiveCount) >= s.MaxReceiveCount {
-			detached = append(detached, moved{msg: e.msg.message(), enqueuedAt: e.enqueuedAt, key: e.key})
+			detached = append(detached, moved{msg: e.msg.message(), enqueuedAt: e.enqueuedAt.time(), key: e.key})
 			q.unlink(e) // journaled as gone once the dead-letter queue has it
 			return
 		}
@@ -193,8 +193,8 @@ func (q *Queue) retryAttempt(id string, now time.Time, vt time.Duration) []Recei
 	got := make([]Received, len(a.items))
 	for i, it := range a.items {
 		e := q.entries.get(it.key)
-		e.due = now.Add(vt)
-		heap.Fix(&q.timed, e.timedPos)
+		e.due = at(now.Add(vt))
+		heap.Fix(&q.timed, int(e.timedPos))
 		q.journalUpdate(e)
 		got[i] = Received{Message: e.msg.message(), ReceiptHandle: it.handle}
 	}

@@ -113,7 +113,7 @@ func TestRedriveRestoresWhenDLQVanishes(t *testing.T) {
 			if fifo {
 				e = q.readyGroups.head.list.head
 			}
-			mv := moved{msg: e.msg.message(), enqueuedAt: e.enqueuedAt}
+			mv := moved{msg: e.msg.message(), enqueuedAt: e.enqueuedAt.time()}
 			q.remove(e)
 			q.mu.Unlock()
 

@@ -21,19 +21,26 @@ const (
 type entry struct {
 	key        uint64
 	msg        stored
-	due        time.Time // delayed or in flight: when the message becomes visible
-	enqueuedAt time.Time // start of the retention period
-	nonce      uint64    // of the latest delivery; 0 before the first
-	changes    uint32    // visibility changes since the latest delivery
-	state      msgState  // next to changes, where it costs no padding
-	timedPos   int       // index in q.timed, -1 when absent
-	agePos     int       // index in q.age
-	group      *group    // FIFO only
+	due        nanos    // delayed or in flight: when the message becomes visible
+	enqueuedAt nanos    // start of the retention period
+	nonce      uint64   // of the latest delivery; 0 before the first
+	changes    uint32   // visibility changes since the latest delivery
+	state      msgState // next to changes, where it costs no padding
+	timedPos   int32    // index in q.timed, -1 when absent
+	agePos     int32    // index in q.age
+	group      *group   // FIFO only
 
 	// Links in q.ready (standard, while visible) or in group.list (FIFO,
 	// always).
 	prev, next *entry
 }
+
+// nanos is an instant in Unix nanoseconds: 8 bytes where a time.Time takes
+// 24, for the instants every stored message carries.
+type nanos int64
+
+func at(t time.Time) nanos      { return nanos(unixNano(t)) }
+func (n nanos) time() time.Time { return fromUnixNano(int64(n)) }
 
 // group is a FIFO message group: its messages in send order, whatever their
 // state. It exists while it has messages.
@@ -114,18 +121,18 @@ type timedHeap []*entry
 
 func (h timedHeap) Len() int { return len(h) }
 func (h timedHeap) Less(i, j int) bool {
-	if h[i].due.Equal(h[j].due) {
+	if h[i].due == h[j].due {
 		return h[i].key < h[j].key
 	}
-	return h[i].due.Before(h[j].due)
+	return h[i].due < h[j].due
 }
 func (h timedHeap) Swap(i, j int) {
 	h[i], h[j] = h[j], h[i]
-	h[i].timedPos, h[j].timedPos = i, j
+	h[i].timedPos, h[j].timedPos = int32(i), int32(j)
 }
 func (h *timedHeap) Push(x any) {
 	e := x.(*entry)
-	e.timedPos = len(*h)
+	e.timedPos = int32(len(*h))
 	*h = append(*h, e)
 }
 func (h *timedHeap) Pop() any {
@@ -143,18 +150,18 @@ type ageHeap []*entry
 
 func (h ageHeap) Len() int { return len(h) }
 func (h ageHeap) Less(i, j int) bool {
-	if h[i].enqueuedAt.Equal(h[j].enqueuedAt) {
+	if h[i].enqueuedAt == h[j].enqueuedAt {
 		return h[i].key < h[j].key
 	}
-	return h[i].enqueuedAt.Before(h[j].enqueuedAt)
+	return h[i].enqueuedAt < h[j].enqueuedAt
 }
 func (h ageHeap) Swap(i, j int) {
 	h[i], h[j] = h[j], h[i]
-	h[i].agePos, h[j].agePos = i, j
+	h[i].agePos, h[j].agePos = int32(i), int32(j)
 }
 func (h *ageHeap) Push(x any) {
 	e := x.(*entry)
-	e.agePos = len(*h)
+	e.agePos = int32(len(*h))
 	*h = append(*h, e)
 }
 func (h *ageHeap) Pop() any {
@@ -193,7 +200,7 @@ func (f *fifoOf[T]) pop() {
 // once). Caller holds q.mu.
 func (q *Queue) insert(m Message, enqueuedAt, due, now time.Time) *entry {
 	q.lastKey++
-	e := &entry{key: q.lastKey, msg: store(&m), enqueuedAt: enqueuedAt, timedPos: -1, agePos: -1}
+	e := &entry{key: q.lastKey, msg: store(&m), enqueuedAt: at(enqueuedAt), timedPos: -1, agePos: -1}
 	q.entries.put(e)
 	heap.Push(&q.age, e)
 	if q.fifo {
@@ -206,7 +213,7 @@ func (q *Queue) insert(m Message, enqueuedAt, due, now time.Time) *entry {
 		g.list.pushBack(e)
 	}
 	if due.After(now) {
-		e.state, e.due = stateDelayed, due
+		e.state, e.due = stateDelayed, at(due)
 		q.counts.Delayed++
 		heap.Push(&q.timed, e)
 		q.armTimer(now)
@@ -257,7 +264,7 @@ func (q *Queue) deliver(e *entry, now time.Time, vt time.Duration) Received {
 	q.lastNonce++
 	e.nonce = q.lastNonce
 	e.changes = 0
-	e.due = now.Add(vt)
+	e.due = at(now.Add(vt))
 	heap.Push(&q.timed, e)
 	q.armTimer(now)
 	if q.fifo {
@@ -291,17 +298,17 @@ func (q *Queue) unlink(e *entry) {
 		}
 	case stateInflight:
 		q.counts.InFlight--
-		heap.Remove(&q.timed, e.timedPos)
+		heap.Remove(&q.timed, int(e.timedPos))
 		if q.fifo {
 			e.group.inflight--
 		}
 	case stateDelayed:
 		q.counts.Delayed--
-		heap.Remove(&q.timed, e.timedPos)
+		heap.Remove(&q.timed, int(e.timedPos))
 	case stateGone:
 		return
 	}
-	heap.Remove(&q.age, e.agePos)
+	heap.Remove(&q.age, int(e.agePos))
 	q.entries.del(e.key)
 	e.state = stateGone
 	if q.fifo {
@@ -334,12 +341,13 @@ func (q *Queue) refreshGroup(g *group) {
 // retention period, makes delayed and in-flight messages visible when due, and
 // forgets expired deduplication and receive-attempt records. Caller holds q.mu.
 func (q *Queue) advance(now time.Time) {
+	n := at(now)
 	if r := q.settings.RetentionPeriod; r > 0 {
-		for len(q.age) > 0 && !q.age[0].enqueuedAt.Add(r).After(now) {
+		for len(q.age) > 0 && q.age[0].enqueuedAt <= n-nanos(r) {
 			q.remove(q.age[0])
 		}
 	}
-	for len(q.timed) > 0 && !q.timed[0].due.After(now) {
+	for len(q.timed) > 0 && q.timed[0].due <= n {
 		q.becomeVisible(heap.Pop(&q.timed).(*entry))
 	}
 	for q.dedupOrder.len() > 0 {
@@ -372,7 +380,7 @@ func (q *Queue) advance(now time.Time) {
 func (q *Queue) retimeDelayed(delay time.Duration) {
 	for _, e := range q.timed {
 		if e.state == stateDelayed {
-			e.due = e.enqueuedAt.Add(delay)
+			e.due = e.enqueuedAt + nanos(delay)
 			q.journalUpdate(e)
 		}
 	}
@@ -401,7 +409,7 @@ func (q *Queue) armTimer(now time.Time) {
 	if q.waiters == 0 || len(q.timed) == 0 || q.closed {
 		return
 	}
-	due := q.timed[0].due
+	due := q.timed[0].due.time()
 	if !q.timerAt.IsZero() && !due.Before(q.timerAt) {
 		return
 	}
