@@ -14,6 +14,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/ferry-emulator/ferry/emulator/api"
 	"github.com/ferry-emulator/ferry/kms"
@@ -252,9 +253,15 @@ func (sl *sealer) seal(q *Queue, m *queue.Message) {
 	nonce := out[len(out) : len(out)+nonceSize]
 	rand.Read(nonce)
 	out = out[:len(out)+nonceSize]
-	out = sl.aead.Seal(out, nonce, []byte(m.Body), sl.header)
-	m.Body = string(out)
+	out = sl.aead.Seal(out, nonce, stringBytes(m.Body), sl.header)
+	m.Body = bytesString(out)
 }
+
+// stringBytes and bytesString share memory instead of copying it, for the
+// hot paths that seal and open bodies: Seal and Open only read their
+// input, and a buffer made into a string is never written again.
+func stringBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
+func bytesString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 // sendKey returns the data key req's principal sends to q with, asking KMS
 // for a new one when the last has expired.
@@ -353,7 +360,8 @@ func (e *encryption) sweep(now time.Time) {
 	}
 }
 
-// envelope is a sealed body taken apart.
+// envelope is a sealed body taken apart. Its slices share the body's
+// memory: they are read, never written.
 type envelope struct {
 	kind     byte
 	queueARN string // SSE-KMS
@@ -367,7 +375,7 @@ func isSealed(body string) bool { return len(body) > 0 && body[0] == sealMarker 
 var errBadEnvelope = errors.New("sqs: a sealed body does not parse")
 
 func parseEnvelope(body string) (envelope, error) {
-	b := []byte(body)
+	b := stringBytes(body)
 	if len(b) < 2 || b[0] != sealMarker {
 		return envelope{}, errBadEnvelope
 	}
@@ -447,7 +455,7 @@ func (s *Service) openBodies(ctx context.Context, req *api.Request, q *Queue, go
 			s.log.Error("a stored message body does not open", "queue", q.ARN, "messageId", m.ID)
 			return api.InternalFailure()
 		}
-		m.Body = string(plain)
+		m.Body = bytesString(plain)
 	}
 	return nil
 }
