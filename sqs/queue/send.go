@@ -41,6 +41,8 @@ func (q *Queue) Send(m *Message, delay *time.Duration) (stored Message, duplicat
 	if stored.ID == "" {
 		stored.ID = uuid.New()
 	}
+	// The send time and sequence number are filled in under the lock.
+	e := newEntry(&stored)
 
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -67,6 +69,7 @@ func (q *Queue) Send(m *Message, delay *time.Duration) (stored Message, duplicat
 		}
 		stored.SentAt = now
 		stored.SequenceNumber = q.nextSequence()
+		e.msg.rare.sequenceNumber = stored.SequenceNumber // rare holds the group id
 		r := &dedupRecord{key: key, msg: stored, expires: now.Add(dedupWindow)}
 		q.dedup[key] = r
 		q.dedupOrder.push(r)
@@ -79,8 +82,12 @@ func (q *Queue) Send(m *Message, delay *time.Duration) (stored Message, duplicat
 		}
 		stored.SentAt = now
 		stored.SequenceNumber = ""
+		if e.msg.rare != nil {
+			e.msg.rare.sequenceNumber = ""
+		}
 	}
-	q.insert(stored, now, now.Add(wait), now)
+	e.msg.sentAt = unixNano(now)
+	q.insert(e, &stored, now, now.Add(wait), now)
 	return stored, false, nil
 }
 
@@ -115,7 +122,7 @@ func (q *Queue) Enqueue(m Message) error {
 	if q.fifo {
 		m.SequenceNumber = q.nextSequence()
 	}
-	q.insert(m, now, now, now)
+	q.insert(newEntry(&m), &m, now, now, now)
 	return nil
 }
 
@@ -150,7 +157,7 @@ func (q *Queue) acceptDeadLetter(mv moved, source string) error {
 		m.DeduplicationID = m.ID
 		m.SequenceNumber = q.nextSequence()
 	}
-	q.insert(m, enqueuedAt, now, now)
+	q.insert(newEntry(&m), &m, enqueuedAt, now, now)
 	return nil
 }
 
@@ -164,7 +171,7 @@ func (q *Queue) restore(mv moved) {
 		return // this queue is gone too
 	}
 	now := time.Now()
-	e := q.insert(mv.msg, mv.enqueuedAt, now, now)
+	e := q.insert(newEntry(&mv.msg), &mv.msg, mv.enqueuedAt, now, now)
 	if q.fifo {
 		g := e.group
 		g.list.remove(e)

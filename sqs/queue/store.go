@@ -196,11 +196,18 @@ func (f *fifoOf[T]) pop() {
 	}
 }
 
-// insert stores m as a new entry, visible at due (now or earlier: visible at
-// once). Caller holds q.mu.
-func (q *Queue) insert(m Message, enqueuedAt, due, now time.Time) *entry {
+// newEntry makes the entry that will hold m. It needs no lock: a sender
+// makes it before taking q.mu, so that the allocation (fresh memory the
+// kernel may have to fault in, when a queue grows) holds up nobody else.
+func newEntry(m *Message) *entry {
+	return &entry{msg: store(m), timedPos: -1, agePos: -1}
+}
+
+// insert stores e, made by newEntry from m, as a new entry, visible at due
+// (now or earlier: visible at once). Caller holds q.mu.
+func (q *Queue) insert(e *entry, m *Message, enqueuedAt, due, now time.Time) *entry {
 	q.lastKey++
-	e := &entry{key: q.lastKey, msg: store(&m), enqueuedAt: at(enqueuedAt), timedPos: -1, agePos: -1}
+	e.key, e.enqueuedAt = q.lastKey, at(enqueuedAt)
 	q.entries.put(e)
 	heap.Push(&q.age, e)
 	if q.fifo {
@@ -220,7 +227,7 @@ func (q *Queue) insert(m Message, enqueuedAt, due, now time.Time) *entry {
 	} else {
 		q.becomeVisible(e)
 	}
-	q.journalPut(e, &m)
+	q.journalPut(e, m)
 	return e
 }
 
