@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/ferry-emulator/ferry/emulator/api"
 	"github.com/ferry-emulator/ferry/emulator/sigv4"
+	"github.com/ferry-emulator/ferry/internal/uuid"
 )
 
 // maxBodySize bounds a request body. SQS's largest request, a batch of ten
@@ -279,26 +279,5 @@ func asSigError(err error) *api.Error {
 	return api.InternalFailure()
 }
 
-const hexDigits = "0123456789abcdef"
-
 // newRequestID returns a random id in UUID form, as AWS's request ids are.
-func newRequestID() string {
-	var b [36]byte
-	hi, lo := rand.Uint64(), rand.Uint64()
-	j := 0
-	for i := 0; i < 32; i++ {
-		if i == 8 || i == 12 || i == 16 || i == 20 {
-			b[j] = '-'
-			j++
-		}
-		var nib uint64
-		if i < 16 {
-			nib = hi >> (60 - 4*i) & 0xf
-		} else {
-			nib = lo >> (60 - 4*(i-16)) & 0xf
-		}
-		b[j] = hexDigits[nib]
-		j++
-	}
-	return string(b[:])
-}
+func newRequestID() string { return uuid.New() }

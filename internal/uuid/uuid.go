@@ -3,15 +3,20 @@
 package uuid
 
 import (
-	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
+	"math/rand/v2"
 )
 
 // New returns a random (version 4) UUID in its 36-character form, the
-// shape of AWS's message ids, key ids and trace ids.
+// shape of AWS's message ids, request ids, key ids and trace ids. These
+// name things and must not repeat; nothing is kept secret by them, so they
+// come from math/rand/v2's per-thread ChaCha8 generator (seeded by the
+// operating system) rather than a system call per id.
 func New() string {
 	var b [16]byte
-	_, _ = rand.Read(b[:]) // never fails: crypto/rand panics rather than return an error
+	binary.LittleEndian.PutUint64(b[:8], rand.Uint64())
+	binary.LittleEndian.PutUint64(b[8:], rand.Uint64())
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	return Format(&b)
