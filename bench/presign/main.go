@@ -32,6 +32,7 @@ func main() {
 	out := flag.String("out", "sendmessage.lua", "wrk script to write")
 	asUser := flag.Bool("as-user", false, "sign as an IAM user whose identity policy allows the send, so every request evaluates a policy")
 	sse := flag.String("sse", "", "queue encryption: none (SqsManagedSseEnabled=false), kms (a new customer key), or empty for the default")
+	duplicate := flag.Bool("fifo-duplicate", false, "send to a FIFO queue with one deduplication id, so that every replay is a duplicate the queue does not store: the cost of a send without a growing queue")
 	flag.Parse()
 
 	ctx := context.Background()
@@ -55,14 +56,20 @@ func main() {
 	default:
 		log.Fatalf("--sse %q: want none or kms", *sse)
 	}
-	q, err := client.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: queue, Attributes: attrs})
+	name, extra := *queue, ""
+	if *duplicate {
+		name += ".fifo"
+		attrs["FifoQueue"] = "true"
+		extra = `,"MessageGroupId":"g","MessageDeduplicationId":"d"`
+	}
+	q, err := client.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: &name, Attributes: attrs})
 	if err != nil {
 		log.Fatalf("create queue: %v", err)
 	}
 	if *asUser {
 		creds = loadUser(ctx, *endpoint, creds)
 	}
-	body := []byte(fmt.Sprintf(`{"QueueUrl":%q,"MessageBody":"hello from the load test"}`, *q.QueueUrl))
+	body := []byte(fmt.Sprintf(`{"QueueUrl":%q,"MessageBody":"hello from the load test"%s}`, *q.QueueUrl, extra))
 	req, _ := http.NewRequest("POST", *endpoint+"/", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/x-amz-json-1.0")
 	req.Header.Set("X-Amz-Target", "AmazonSQS.SendMessage")
