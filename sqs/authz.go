@@ -14,11 +14,10 @@ import (
 // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsqs.html
 
 func (q *Queue) target() api.Target {
-	q.mu.Lock()
-	defer q.mu.Unlock()
 	// tags and policy are replaced, never modified in place, so handing
 	// them out without copying is safe.
-	return api.Target{ARN: q.ARN, Account: q.Account, Policy: q.policy, PolicyName: "queue policy", Tags: q.tags}
+	v := q.view.Load()
+	return api.Target{ARN: q.ARN, Account: q.Account, Policy: v.policy, PolicyName: "queue policy", Tags: v.tags}
 }
 
 // byQueueURL resolves actions that name a queue by QueueUrl.

@@ -36,6 +36,16 @@ type Queue struct {
 	// sse is the encryption the attributes ask for, worked out when they
 	// change: every send reads it.
 	sse atomic.Pointer[sseSettings]
+	// view is what every request reads, replaced whole (under mu) when the
+	// attributes or tags change, so that requests read it without taking
+	// mu, which requests on other cores would contend for.
+	view atomic.Pointer[queueView]
+}
+
+type queueView struct {
+	policy         *policy.Policy
+	tags           map[string]string
+	maxMessageSize int
 }
 
 // setAttributes replaces the attributes, keeping the parsed policy in step.
@@ -45,6 +55,21 @@ func (q *Queue) setAttributes(attrs map[string]string) {
 	q.policy, _ = parseQueuePolicy(attrs["Policy"])
 	st := sseSettingsOf(attrs)
 	q.sse.Store(&st)
+	q.refreshView()
+}
+
+// setTags replaces the tags. The caller holds q.mu.
+func (q *Queue) setTags(tags map[string]string) {
+	q.tags = tags
+	q.refreshView()
+}
+
+func (q *Queue) refreshView() {
+	v := &queueView{policy: q.policy, tags: q.tags, maxMessageSize: maxMessageSize}
+	if n, err := strconv.Atoi(q.attrs["MaximumMessageSize"]); err == nil {
+		v.maxMessageSize = n
+	}
+	q.view.Store(v)
 }
 
 func (q *Queue) attribute(name string) (string, bool) {
@@ -54,14 +79,7 @@ func (q *Queue) attribute(name string) (string, bool) {
 	return v, ok
 }
 
-func (q *Queue) maxMessageSize() int {
-	v, _ := q.attribute("MaximumMessageSize")
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		return maxMessageSize
-	}
-	return n
-}
+func (q *Queue) maxMessageSize() int { return q.view.Load().maxMessageSize }
 
 const queuesBucket = "sqs.queues"
 
@@ -149,7 +167,7 @@ func newQueue(account, regionName, name string, attrs, tags map[string]string, c
 	}
 	q.setAttributes(attrs)
 	if q.tags == nil {
-		q.tags = map[string]string{}
+		q.setTags(map[string]string{})
 	}
 	q.engine = queue.New(arn, engineSettings(attrs, nil, 0))
 	return q

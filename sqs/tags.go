@@ -55,11 +55,11 @@ func (s *Service) tagQueue(_ context.Context, req *api.Request, in *tagQueueInpu
 	}
 	next := maps.Clone(old)
 	maps.Copy(next, in.Tags)
-	q.tags = next
+	q.setTags(next)
 	q.mu.Unlock()
 	if err := s.save(q); err != nil {
 		q.mu.Lock()
-		q.tags = old
+		q.setTags(old)
 		q.mu.Unlock()
 		return nil, err
 	}
@@ -82,11 +82,11 @@ func (s *Service) untagQueue(_ context.Context, req *api.Request, in *untagQueue
 	for _, k := range in.TagKeys {
 		delete(next, k)
 	}
-	q.tags = next
+	q.setTags(next)
 	q.mu.Unlock()
 	if err := s.save(q); err != nil {
 		q.mu.Lock()
-		q.tags = old
+		q.setTags(old)
 		q.mu.Unlock()
 		return nil, err
 	}
