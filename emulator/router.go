@@ -19,6 +19,8 @@ import (
 // messages totalling 1 MiB, is a few MiB once form-encoded.
 const maxBodySize = 8 << 20
 
+var json10, json11 codec = jsonCodec{version: "1.0"}, jsonCodec{version: "1.1"}
+
 type codec interface {
 	writeResult(w http.ResponseWriter, svc *api.Service, req *api.Request, out any)
 	writeError(w http.ResponseWriter, svc *api.Service, req *api.Request, e *api.Error)
@@ -109,7 +111,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		} else if ct := r.Header.Get("Content-Type"); strings.HasPrefix(ct, "application/x-amz-json-") {
 			version = strings.TrimPrefix(ct, "application/x-amz-json-")
 		}
-		cd = jsonCodec{version: version}
+		switch version {
+		case "1.0":
+			cd = json10 // prebuilt: an interface made of a struct allocates
+		case "1.1":
+			cd = json11
+		default:
+			cd = jsonCodec{version: version}
+		}
 		req.Protocol = api.ProtocolJSON10
 		if version == "1.1" {
 			req.Protocol = api.ProtocolJSON11
