@@ -83,6 +83,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}()
 
 	sig, sigErr := sigv4.Parse(r)
+	if sig != nil {
+		defer sig.Release()
+	}
 	target := r.Header.Get("X-Amz-Target")
 	var impl service
 	if sig != nil {

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -76,6 +77,19 @@ func Parse(r *http.Request) (*Signature, error) {
 	}
 }
 
+// signatures recycles what Parse returns: every request parses one, and a
+// Signature is a few hundred bytes.
+var signatures = sync.Pool{New: func() any { return new(Signature) }}
+
+func newSignature() *Signature { return signatures.Get().(*Signature) }
+
+// Release hands s back to be reused by a later Parse. Neither s nor
+// anything it holds may be used after.
+func (s *Signature) Release() {
+	*s = Signature{}
+	signatures.Put(s)
+}
+
 func parseHeader(r *http.Request, header string) (*Signature, error) {
 	alg, params, hasParams := cutLWS(header)
 	// A lone token (say, a bearer token sent without its scheme) gets the
@@ -129,7 +143,8 @@ func parseHeader(r *http.Request, header string) (*Signature, error) {
 		}
 		return nil, errIncomplete(strings.Join(missing, " ") + " Authorization=" + header)
 	}
-	s := &Signature{Signature: signature.v}
+	s := newSignature()
+	s.Signature = signature.v
 	if tok := firstHeader(r.Header, "X-Amz-Security-Token"); tok.ok {
 		s.SessionToken = tok.v
 	}
@@ -162,7 +177,8 @@ func parseQuery(r *http.Request, q *presignParams) (*Signature, error) {
 		missing = append(missing, msgQueryReexamine)
 		return nil, errIncomplete(strings.Join(missing, " "))
 	}
-	s := &Signature{Signature: q.signature.v, Presigned: true}
+	s := newSignature()
+	s.Signature, s.Presigned = q.signature.v, true
 	switch {
 	case q.token.ok:
 		s.SessionToken = q.token.v
