@@ -167,7 +167,7 @@ func (q *Queue) Restore(recs iter.Seq[Record], dedup []DedupEntry, c Counters) {
 				g = &group{id: r.Msg.GroupID}
 				q.groups[r.Msg.GroupID] = g
 			}
-			e.group = g
+			e.setGroup(g)
 			g.list.pushBack(e)
 		}
 		switch {
@@ -175,7 +175,7 @@ func (q *Queue) Restore(recs iter.Seq[Record], dedup []DedupEntry, c Counters) {
 			e.state, e.due = stateInflight, at(r.Due)
 			q.counts.InFlight++
 			if q.fifo {
-				e.group.inflight++
+				e.group().inflight++
 			}
 			heap.Push(&q.timed, e)
 		case r.State == Delayed && r.Due.After(now):

@@ -173,7 +173,7 @@ func (q *Queue) restore(mv moved) {
 	now := time.Now()
 	e := q.insert(newEntry(&mv.msg), &mv.msg, mv.enqueuedAt, now, now)
 	if q.fifo {
-		g := e.group
+		g := e.group()
 		g.list.remove(e)
 		g.list.pushFront(e)
 		q.refreshGroup(g)

@@ -28,7 +28,6 @@ type entry struct {
 	state      msgState // next to changes, where it costs no padding
 	timedPos   int32    // index in q.timed, -1 when absent
 	agePos     int32    // index in q.age
-	group      *group   // FIFO only
 
 	// Links in q.ready (standard, while visible) or in group.list (FIFO,
 	// always).
@@ -41,6 +40,16 @@ type nanos int64
 
 func at(t time.Time) nanos      { return nanos(unixNano(t)) }
 func (n nanos) time() time.Time { return fromUnixNano(int64(n)) }
+
+// group is the FIFO message group of a FIFO queue's entry.
+func (e *entry) group() *group { return e.msg.rare.group }
+
+func (e *entry) setGroup(g *group) {
+	if e.msg.rare == nil {
+		e.msg.rare = &rareFields{} // only a message without a group id has none
+	}
+	e.msg.rare.group = g
+}
 
 // group is a FIFO message group: its messages in send order, whatever their
 // state. It exists while it has messages.
@@ -216,7 +225,7 @@ func (q *Queue) insert(e *entry, m *Message, enqueuedAt, due, now time.Time) *en
 			g = &group{id: m.GroupID}
 			q.groups[m.GroupID] = g
 		}
-		e.group = g
+		e.setGroup(g)
 		g.list.pushBack(e)
 	}
 	if due.After(now) {
@@ -240,13 +249,13 @@ func (q *Queue) becomeVisible(e *entry) {
 	case stateInflight:
 		q.counts.InFlight--
 		if q.fifo {
-			e.group.inflight--
+			e.group().inflight--
 		}
 	}
 	e.state = stateVisible
 	q.counts.Visible++
 	if q.fifo {
-		q.refreshGroup(e.group)
+		q.refreshGroup(e.group())
 		return
 	}
 	q.ready.pushBack(e)
@@ -257,7 +266,7 @@ func (q *Queue) becomeVisible(e *entry) {
 // receiver gets. Caller holds q.mu.
 func (q *Queue) deliver(e *entry, now time.Time, vt time.Duration) Received {
 	if q.fifo {
-		e.group.inflight++
+		e.group().inflight++
 	} else {
 		q.ready.remove(e)
 	}
@@ -275,7 +284,7 @@ func (q *Queue) deliver(e *entry, now time.Time, vt time.Duration) Received {
 	heap.Push(&q.timed, e)
 	q.armTimer(now)
 	if q.fifo {
-		q.refreshGroup(e.group)
+		q.refreshGroup(e.group())
 	}
 	q.journalUpdate(e)
 	return Received{Message: e.msg.message(), ReceiptHandle: q.handle(e.key, e.nonce)}
@@ -307,7 +316,7 @@ func (q *Queue) unlink(e *entry) {
 		q.counts.InFlight--
 		heap.Remove(&q.timed, int(e.timedPos))
 		if q.fifo {
-			e.group.inflight--
+			e.group().inflight--
 		}
 	case stateDelayed:
 		q.counts.Delayed--
@@ -319,7 +328,7 @@ func (q *Queue) unlink(e *entry) {
 	q.entries.del(e.key)
 	e.state = stateGone
 	if q.fifo {
-		g := e.group
+		g := e.group()
 		g.list.remove(e)
 		q.refreshGroup(g)
 	}

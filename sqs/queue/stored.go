@@ -43,12 +43,17 @@ type rareFields struct {
 	deduplicationID       string
 	sequenceNumber        string
 	deadLetterSourceARN   string
+
+	// group is the FIFO message group the queue files the entry in; every
+	// FIFO message has rare fields (its group id), so the pointer costs
+	// standard messages nothing here.
+	group *group
 }
 
 func (r *rareFields) empty() bool {
 	return r.id == "" && r.md5OfBody == "" && r.attributes == nil && r.md5OfAttributes == "" &&
 		r.systemAttributes == nil && r.md5OfSystemAttributes == "" && r.groupID == "" &&
-		r.deduplicationID == "" && r.sequenceNumber == "" && r.deadLetterSourceARN == ""
+		r.deduplicationID == "" && r.sequenceNumber == "" && r.deadLetterSourceARN == "" && r.group == nil
 }
 
 func store(m *Message) stored {
