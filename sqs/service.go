@@ -198,8 +198,8 @@ func (s *Service) queuesIn(account, regionName string) []*Queue {
 func (s *Service) queueFromURL(req *api.Request, raw string) (*Queue, *api.Error) {
 	if q, ok := req.Resolved.(*Queue); ok {
 		// Authorization already resolved this request's queue; it only
-		// needs to still be the registered one (not deleted since).
-		if s.lookup(queueRef{q.Account, q.Region, q.Name}) == q {
+		// needs to be still there (a queue is closed when it is deleted).
+		if !q.engine.Deleted() {
 			return q, nil
 		}
 		return nil, errQueueDoesNotExist()

@@ -214,6 +214,9 @@ func (q *Queue) Purge() int {
 	return n
 }
 
+// Deleted reports whether Close was called, without taking the queue's lock.
+func (q *Queue) Deleted() bool { return q.deleted.Load() }
+
 // Close marks the queue deleted: waiting receivers return ErrQueueDeleted, the
 // timer stops, messages are dropped, and later calls return ErrQueueDeleted
 // (or nothing, where a method has no error result).
