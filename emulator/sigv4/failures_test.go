@@ -153,6 +153,26 @@ func TestParseAccepts(t *testing.T) {
 	})
 }
 
+// A released Signature comes back from the next Parse with nothing of the
+// request it was parsed from: no token, no presigning, its own headers.
+func TestParseAfterRelease(t *testing.T) {
+	for range 3 { // the pool may hand back any of the released ones
+		s, err := Parse(newRequest("/?"+vanillaQuery+"&X-Amz-Security-Token=tok", nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Release()
+		s, err = Parse(newRequest("/", map[string]string{"Authorization": vanillaAuth, "X-Amz-Date": "20150830T123600Z"}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.SessionToken != "" || s.Presigned || s.Expires != 0 || s.hasExpires || len(s.SignedHeaders) != 2 {
+			t.Fatalf("Parse after Release = %+v", s)
+		}
+		s.Release()
+	}
+}
+
 // TestVerifyClock checks the 15-minute window on both sides, to the second.
 func TestVerifyClock(t *testing.T) {
 	r, body := suiteRequest(t, "GET / HTTP/1.1\nHost:example.amazonaws.com\nX-Amz-Date:20150830T123600Z\nAuthorization:"+vanillaAuth)
