@@ -41,8 +41,14 @@ func (q *Queue) Send(m *Message, delay *time.Duration) (stored Message, duplicat
 	if stored.ID == "" {
 		stored.ID = uuid.New()
 	}
-	// The send time and sequence number are filled in under the lock.
-	e := newEntry(&stored)
+	stored.SequenceNumber = "" // a FIFO queue assigns one below
+	// A standard queue's entry is made before locking; its send time is
+	// filled in under the lock. A FIFO send may turn out a duplicate, which
+	// stores nothing: its entry is made once that is known.
+	var e *entry
+	if !q.fifo {
+		e = newEntry(&stored)
+	}
 
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -69,7 +75,7 @@ func (q *Queue) Send(m *Message, delay *time.Duration) (stored Message, duplicat
 		}
 		stored.SentAt = now
 		stored.SequenceNumber = q.nextSequence()
-		e.msg.rare.sequenceNumber = stored.SequenceNumber // rare holds the group id
+		e = newEntry(&stored)
 		r := &dedupRecord{key: key, msg: stored, expires: now.Add(dedupWindow)}
 		q.dedup[key] = r
 		q.dedupOrder.push(r)
@@ -81,12 +87,8 @@ func (q *Queue) Send(m *Message, delay *time.Duration) (stored Message, duplicat
 			wait = *delay
 		}
 		stored.SentAt = now
-		stored.SequenceNumber = ""
-		if e.msg.rare != nil {
-			e.msg.rare.sequenceNumber = ""
-		}
+		e.msg.sentAt = unixNano(now)
 	}
-	e.msg.sentAt = unixNano(now)
 	q.insert(e, &stored, now, now.Add(wait), now)
 	return stored, false, nil
 }
