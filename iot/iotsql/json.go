@@ -3,8 +3,6 @@ package iotsql
 import (
 	"math/big"
 	"strconv"
-	"unicode/utf16"
-	"unicode/utf8"
 
 	"github.com/ferry-emulator/ferry/emulator/api"
 )
@@ -419,54 +417,14 @@ func (d *jsonDecoder) str() (string, bool) {
 			i++
 			continue
 		}
-		if i+1 >= len(s) {
+		var n int
+		var ok bool
+		if buf, n, ok = api.AppendJSONEscape(buf, s[i:]); !ok {
 			return "", false
 		}
-		i++
-		switch s[i] {
-		case '"', '\\', '/':
-			buf = append(buf, s[i])
-		case 'b':
-			buf = append(buf, '\b')
-		case 'f':
-			buf = append(buf, '\f')
-		case 'n':
-			buf = append(buf, '\n')
-		case 'r':
-			buf = append(buf, '\r')
-		case 't':
-			buf = append(buf, '\t')
-		case 'u':
-			r, n, ok := decodeUEscape(s[i-1:])
-			if !ok {
-				return "", false
-			}
-			buf = utf8.AppendRune(buf, r)
-			i += n - 2
-		default:
-			return "", false
-		}
-		i++
+		i += n
 	}
 	return "", false
-}
-
-// decodeUEscape decodes \uXXXX, joining a surrogate pair when one follows;
-// n is the number of bytes consumed.
-func decodeUEscape(s string) (r rune, n int, ok bool) {
-	if len(s) < 6 || !isHex4(s[2:6]) {
-		return 0, 0, false
-	}
-	r = hex4(s[2:6])
-	if utf16.IsSurrogate(r) {
-		if len(s) >= 12 && s[6] == '\\' && s[7] == 'u' && isHex4(s[8:12]) {
-			if p := utf16.DecodeRune(r, hex4(s[8:12])); p != utf8.RuneError {
-				return p, 12, true
-			}
-		}
-		return utf8.RuneError, 6, true
-	}
-	return r, 6, true
 }
 
 func isHex4(s string) bool {
@@ -480,23 +438,6 @@ func isHex4(s string) bool {
 		}
 	}
 	return true
-}
-
-func hex4(s string) rune {
-	var r rune
-	for i := 0; i < 4; i++ {
-		c := s[i]
-		switch {
-		case c >= '0' && c <= '9':
-			c -= '0'
-		case c >= 'a' && c <= 'f':
-			c -= 'a' - 10
-		default:
-			c -= 'A' - 10
-		}
-		r = r<<4 | rune(c)
-	}
-	return r
 }
 
 // appendJSON serializes v compactly. Undefined members are omitted, as AWS

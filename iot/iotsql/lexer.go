@@ -3,6 +3,8 @@ package iotsql
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/ferry-emulator/ferry/emulator/api"
 )
 
 type tokKind uint8
@@ -181,30 +183,16 @@ func scanString(src string, i int) (string, int, bool) {
 			return b.String(), i + 1, true
 		case c == '\\' && i+1 < len(src):
 			b.WriteString(src[start:i])
-			switch e := src[i+1]; e {
-			case 'n':
-				b.WriteByte('\n')
-			case 't':
-				b.WriteByte('\t')
-			case 'r':
-				b.WriteByte('\r')
-			case 'b':
-				b.WriteByte('\b')
-			case 'f':
-				b.WriteByte('\f')
-			case 'u':
-				r, n, ok := decodeUEscape(src[i:])
-				if !ok {
-					return "", 0, false
-				}
-				b.WriteRune(r)
+			var scratch [utf8.UTFMax]byte
+			if decoded, n, ok := api.AppendJSONEscape(scratch[:0], src[i:]); ok {
+				b.Write(decoded)
 				i += n
-				start = i
-				continue
-			default:
-				b.WriteByte(e)
+			} else if src[i+1] == 'u' {
+				return "", 0, false // a \u needs its four hex digits
+			} else {
+				b.WriteByte(src[i+1]) // any other escaped character stands for itself
+				i += 2
 			}
-			i += 2
 			start = i
 			continue
 		}

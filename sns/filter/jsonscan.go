@@ -1,9 +1,6 @@
 package filter
 
-import (
-	"unicode/utf16"
-	"unicode/utf8"
-)
+import "github.com/ferry-emulator/ferry/emulator/api"
 
 // A scanner for message JSON (String.Array attributes and bodies). Unlike
 // the policy parser it builds nothing and never says why a document is
@@ -67,56 +64,21 @@ func isHex(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
 
-func hexValue(c byte) rune {
-	switch {
-	case c >= '0' && c <= '9':
-		return rune(c - '0')
-	case c >= 'a' && c <= 'f':
-		return rune(c - 'a' + 10)
-	}
-	return rune(c - 'A' + 10)
-}
-
 // appendUnquoted appends the text of tok, a string token scanString
 // accepted, quotes excluded and escapes decoded. A lone UTF-16 surrogate
 // becomes U+FFFD.
 func appendUnquoted[T text](dst []byte, tok T) []byte {
-	for i := 1; i < len(tok)-1; i++ {
-		c := tok[i]
-		if c != '\\' {
-			dst = append(dst, c)
+	for i := 1; i < len(tok)-1; {
+		if tok[i] != '\\' {
+			dst = append(dst, tok[i])
+			i++
 			continue
 		}
-		i++
-		switch tok[i] {
-		case 'b':
-			dst = append(dst, '\b')
-		case 'f':
-			dst = append(dst, '\f')
-		case 'n':
-			dst = append(dst, '\n')
-		case 'r':
-			dst = append(dst, '\r')
-		case 't':
-			dst = append(dst, '\t')
-		case 'u':
-			r := hexValue(tok[i+1])<<12 | hexValue(tok[i+2])<<8 | hexValue(tok[i+3])<<4 | hexValue(tok[i+4])
-			i += 4
-			if utf16.IsSurrogate(r) {
-				if i+6 < len(tok) && tok[i+1] == '\\' && tok[i+2] == 'u' {
-					r2 := hexValue(tok[i+3])<<12 | hexValue(tok[i+4])<<8 | hexValue(tok[i+5])<<4 | hexValue(tok[i+6])
-					if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
-						dst = utf8.AppendRune(dst, dec)
-						i += 6
-						continue
-					}
-				}
-				r = utf8.RuneError
-			}
-			dst = utf8.AppendRune(dst, r)
-		default: // '"', '\\', '/'
-			dst = append(dst, tok[i])
+		out, n, ok := api.AppendJSONEscape(dst, tok[i:])
+		if !ok { // scanString accepts none such; kept as it stands, never looping
+			out, n = append(dst, tok[i]), 1
 		}
+		dst, i = out, i+n
 	}
 	return dst
 }
