@@ -392,6 +392,13 @@ func (q *query) project(e *env) value {
 	if len(q.items) == 1 && q.items[0].star {
 		return e.doc
 	}
+	return q.object(e)
+}
+
+// object builds the object a SELECT list makes of the current context: a *
+// copies the context's members (none when it is not an object), every
+// other item is set under its alias unless it is Undefined.
+func (q *query) object(e *env) value {
 	o := newObject(len(q.items))
 	for _, it := range q.items {
 		if it.star {

@@ -182,20 +182,7 @@ func (s *Statement) project(e *env, sizeHint int) ([]byte, error) {
 			return nil, ErrBinaryPayload
 		}
 	}
-	o := newObject(len(q.items))
-	for _, it := range q.items {
-		if it.star {
-			src := e.payload.obj()
-			for i, k := range src.keys {
-				o.set(k, src.vals[i])
-			}
-			continue
-		}
-		if v := it.x.eval(e); v.defined() {
-			setPath(o, it.alias, v)
-		}
-	}
-	return appendOutput(make([]byte, 0, sizeHint+32), objV(o), s.v2), nil
+	return appendOutput(make([]byte, 0, sizeHint+32), q.object(e), s.v2), nil
 }
 
 // topicOf is the topic rules see: Basic Ingest's $aws/rules/<rule>/ prefix
