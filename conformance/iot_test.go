@@ -349,6 +349,10 @@ func TestIoTRetainedMessages(t *testing.T) {
 	if err != nil || len(list.RetainedTopics) != 1 || aws.ToString(list.RetainedTopics[0].Topic) != "config/pump-7" || list.RetainedTopics[0].PayloadSize != 12 {
 		t.Fatalf("ListRetainedMessages: %v %+v", err, list)
 	}
+	_, err = dp.ListRetainedMessages(ctx, &iotdataplane.ListRetainedMessagesInput{MaxResults: aws.Int32(201)})
+	if e := apiError(t, err, "InvalidRequestException", 400); !strings.Contains(e.ErrorMessage(), "between 1 and 200") {
+		t.Errorf("ListRetainedMessages maxResults 201: %q", e.ErrorMessage())
+	}
 	cl := f.mqttClient(t, rootOf(acctA), "pump-7")
 	exact := subscribe(t, cl, "config/pump-7")
 	if m := receiveMQTT(t, exact, "the retained message"); string(m.payload) != `{"rpm":1200}` {
@@ -405,6 +409,10 @@ func TestIoTRuleControlPlaneErrors(t *testing.T) {
 	list, err := ic.ListTopicRules(ctx, &iot.ListTopicRulesInput{})
 	if err != nil || len(list.Rules) != 1 || aws.ToString(list.Rules[0].TopicPattern) != "a/#" {
 		t.Fatalf("ListTopicRules: %v %+v", err, list)
+	}
+	_, err = ic.ListTopicRules(ctx, &iot.ListTopicRulesInput{MaxResults: aws.Int32(10001)})
+	if e := apiError(t, err, "InvalidRequestException", 400); !strings.Contains(e.ErrorMessage(), "between 1 and 10000") {
+		t.Errorf("ListTopicRules maxResults 10001: %q", e.ErrorMessage())
 	}
 	if _, err := ic.DeleteTopicRule(ctx, &iot.DeleteTopicRuleInput{RuleName: aws.String("ok")}); err != nil {
 		t.Fatalf("DeleteTopicRule: %v", err)

@@ -158,12 +158,9 @@ func (s *Service) getRetainedMessage(_ context.Context, req *api.Request, in *to
 }
 
 func (s *Service) listRetainedMessages(_ context.Context, req *api.Request, in *listRetainedMessagesInput) (*listRetainedMessagesOutput, error) {
-	limit := 200
-	if in.MaxResults != nil {
-		if *in.MaxResults < 1 || *in.MaxResults > 200 {
-			return nil, errInvalidRequestf("1 validation error detected: Value '%d' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 200", *in.MaxResults)
-		}
-		limit = *in.MaxResults
+	limit, err := pageSize(in.MaxResults, 200, 200)
+	if err != nil {
+		return nil, err
 	}
 	all := s.broker.ListRetained(req.Account, req.Region)
 	start := 0

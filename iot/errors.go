@@ -46,6 +46,18 @@ func errAlreadyExists(msg string) *api.Error {
 	return &api.Error{Code: "ResourceAlreadyExistsException", Status: http.StatusConflict, Message: msg}
 }
 
+// pageSize is a list call's maxResults, def when absent, with the
+// validation error IoT gives for one outside 1..max.
+func pageSize(maxResults *int, def, max int) (int, *api.Error) {
+	if maxResults == nil {
+		return def, nil
+	}
+	if *maxResults < 1 || *maxResults > max {
+		return 0, errInvalidRequestf("1 validation error detected: Value '%d' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and %d", *maxResults, max)
+	}
+	return *maxResults, nil
+}
+
 func errRuleNotFound(name string) *api.Error {
 	return errUnauthorized("Rule " + name + " does not exist")
 }

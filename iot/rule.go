@@ -335,12 +335,9 @@ func (s *Service) getTopicRule(_ context.Context, req *api.Request, in *ruleName
 }
 
 func (s *Service) listTopicRules(_ context.Context, req *api.Request, in *listTopicRulesInput) (*listTopicRulesOutput, error) {
-	limit := 1000
-	if in.MaxResults != nil {
-		if *in.MaxResults < 1 || *in.MaxResults > 10000 {
-			return nil, errInvalidRequestf("1 validation error detected: Value '%d' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 10000", *in.MaxResults)
-		}
-		limit = *in.MaxResults
+	limit, err := pageSize(in.MaxResults, 1000, 10000)
+	if err != nil {
+		return nil, err
 	}
 	s.mu.Lock()
 	var rules []*Rule
