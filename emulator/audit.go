@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -63,46 +64,54 @@ func (r *auditRecord) event() AuditEvent {
 }
 
 // auditLog keeps the most recent decisions in a fixed ring, so recording one
-// never allocates or grows memory, whatever the request rate.
+// never allocates or grows memory, whatever the request rate. Every request
+// records a decision, so writers do not share a lock: each takes a sequence
+// number and locks only the slot it lands in.
 type auditLog struct {
-	mu     sync.Mutex
-	events []auditRecord
-	next   int  // slot the next event goes to
-	full   bool // the ring has wrapped
+	slots []auditSlot
+	next  atomic.Uint64 // events ever recorded; event n lands in slot n % len(slots)
+	since atomic.Uint64 // first event still reported (moved by reset)
+}
+
+type auditSlot struct {
+	mu  sync.Mutex
+	seq uint64 // 1 + the number of the event held; 0 while empty
+	rec auditRecord
 }
 
 const auditCapacity = 10000
 
 func newAuditLog(capacity int) *auditLog {
-	return &auditLog{events: make([]auditRecord, capacity)}
+	return &auditLog{slots: make([]auditSlot, capacity)}
 }
 
 func (a *auditLog) record(e auditRecord) {
-	a.mu.Lock()
-	a.events[a.next] = e
-	a.next++
-	if a.next == len(a.events) {
-		a.next, a.full = 0, true
+	n := a.next.Add(1) - 1
+	s := &a.slots[n%uint64(len(a.slots))]
+	s.mu.Lock()
+	if s.seq <= n { // a writer delayed by a whole lap must not overwrite a newer event
+		s.seq, s.rec = n+1, e
 	}
-	a.mu.Unlock()
+	s.mu.Unlock()
 }
 
-// query returns matching events, oldest first.
+// query returns matching events, oldest first. An event whose writer has
+// taken its number but not yet filled its slot is not reported.
 func (a *auditLog) query(f AuditFilter) []AuditEvent {
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	end, start := a.next.Load(), a.since.Load()
+	capacity := uint64(len(a.slots))
+	if end > capacity && end-capacity > start {
+		start = end - capacity
+	}
 	var out []AuditEvent
-	add := func(records []auditRecord) {
-		for i := range records {
-			if f.match(&records[i].AuditEvent) {
-				out = append(out, records[i].event())
-			}
+	for n := start; n < end; n++ {
+		s := &a.slots[n%capacity]
+		s.mu.Lock()
+		if s.seq == n+1 && f.match(&s.rec.AuditEvent) {
+			out = append(out, s.rec.event())
 		}
+		s.mu.Unlock()
 	}
-	if a.full {
-		add(a.events[a.next:])
-	}
-	add(a.events[:a.next])
 	if f.Limit > 0 && len(out) > f.Limit {
 		out = out[len(out)-f.Limit:]
 	}
@@ -110,10 +119,13 @@ func (a *auditLog) query(f AuditFilter) []AuditEvent {
 }
 
 func (a *auditLog) reset() {
-	a.mu.Lock()
-	clear(a.events)
-	a.next, a.full = 0, false
-	a.mu.Unlock()
+	a.since.Store(a.next.Load())
+	for i := range a.slots {
+		s := &a.slots[i]
+		s.mu.Lock()
+		s.seq, s.rec = 0, auditRecord{}
+		s.mu.Unlock()
+	}
 }
 
 // Audit returns recorded decisions matching f, oldest first.
