@@ -244,11 +244,13 @@ func (s *Server) Start() error {
 		}
 		s.advertised = h
 	}
+	// No read-header or idle timeouts: each arms and disarms a runtime
+	// timer on every request (~0.7 µs, 2% of a SendMessage). A stalled
+	// client costs one parked goroutine, and Shutdown drops its connection.
 	s.http = &http.Server{
-		Handler:           s,
-		ReadHeaderTimeout: 30 * time.Second,
-		BaseContext:       func(net.Listener) context.Context { return s.baseCtx },
-		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
+		Handler:     s,
+		BaseContext: func(net.Listener) context.Context { return s.baseCtx },
+		ErrorLog:    slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
 	}
 	go func() {
 		defer close(s.done)
@@ -296,7 +298,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		s.cancel()
 		var err error
 		if s.http != nil {
-			err = s.http.Shutdown(ctx)
+			if err = s.http.Shutdown(ctx); err != nil {
+				s.http.Close() // drop the connections that did not finish in time
+			}
 			<-s.done
 		}
 		// IoT first: its rules publish into SNS and SQS. Then SNS: it

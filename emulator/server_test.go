@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
+	"os"
 	"runtime"
 	"strings"
 	"testing"
@@ -323,6 +325,41 @@ func TestShutdownLeavesNoGoroutines(t *testing.T) {
 	if n := runtime.NumGoroutine(); n > before {
 		buf := make([]byte, 1<<16)
 		t.Fatalf("%d goroutines after shutdown, %d before:\n%s", n, before, buf[:runtime.Stack(buf, true)])
+	}
+}
+
+// A client that stops halfway through its headers does not hold shutdown
+// past its deadline, and its connection is closed rather than left behind.
+func TestShutdownDropsStalledConnections(t *testing.T) {
+	before := runtime.NumGoroutine()
+	srv, err := Run(Config{Listen: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := net.Dial("tcp", srv.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.Write([]byte("POST / HTTP/1.1\r\nHost: ferry\r\nX-Amz-Tar")); err != nil {
+		t.Fatal(err)
+	}
+	// Let the server start reading the request, so the connection is active.
+	time.Sleep(50 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	if err := srv.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("shutdown: %v, want the deadline to pass while the request is unfinished", err)
+	}
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if n, err := conn.Read(make([]byte, 1)); err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("stalled connection still open after shutdown (read %d, %v)", n, err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline) && runtime.NumGoroutine() > before; {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Fatalf("%d goroutines after shutdown, %d before", n, before)
 	}
 }
 
