@@ -14,7 +14,7 @@ func TestReserveHugePageHeap(t *testing.T) {
 	if !thpOnRequest() || strictOvercommit() {
 		t.Skip("the kernel here does not hand out huge pages on request")
 	}
-	start, length := reserveHugePageHeap()
+	start, length := reserveHugePageHeap(64 << 20)
 	if length == 0 {
 		t.Fatal("nothing advised although the kernel takes the advice")
 	}

@@ -3,4 +3,4 @@
 package main
 
 // reserveHugePageHeap only has work to do on Linux.
-func reserveHugePageHeap() (start uintptr, length int) { return 0, 0 }
+func reserveHugePageHeap(size int) (start uintptr, length int) { return 0, 0 }

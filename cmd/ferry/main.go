@@ -155,7 +155,7 @@ func run(args []string) error {
 		// faults in 5× the memory it keeps.
 		debug.SetGCPercent(200)
 	}
-	if _, n := reserveHugePageHeap(); n > 0 {
+	if _, n := reserveHugePageHeap(1 << 30); n > 0 {
 		log.Debug("heap advised for transparent huge pages", "bytes", n)
 	}
 
