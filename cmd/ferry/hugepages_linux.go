@@ -55,11 +55,8 @@ func reserveHugePageHeap(size int) (start uintptr, length int) {
 		advised = nil
 	}
 	start, length = uintptr(unsafe.Pointer(unsafe.SliceData(advised))), len(advised)
-	buf, advised = nil, nil
+	buf, advised = nil, nil // unreachable now: the collection below frees the range
 	runtime.GC()
-	if length == 0 {
-		return 0, 0
-	}
 	return start, length
 }
 
