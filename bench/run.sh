@@ -18,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-5s}
 conns=${2:-64}
-rounds=${3:-3}
+rounds=${3:-5}
 out=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$out"' EXIT
 
