@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
@@ -38,6 +39,14 @@ func kmsClient(srv *emulator.Server, key, secret string) *kms.Client {
 // signing as it.
 func newUser(t *testing.T, srv *emulator.Server, name string, actions ...string) *sqs.Client {
 	t.Helper()
+	key := newUserKey(t, srv, name, actions...)
+	return clientFor(srv, *key.AccessKeyId, *key.SecretAccessKey, region)
+}
+
+// newUserKey is newUser's user, returned as its access key, for clients of
+// other services.
+func newUserKey(t *testing.T, srv *emulator.Server, name string, actions ...string) *iamtypes.AccessKey {
+	t.Helper()
 	ic := iam.New(iam.Options{
 		Region: region, BaseEndpoint: aws.String(srv.URL()),
 		Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
@@ -55,7 +64,7 @@ func newUser(t *testing.T, srv *emulator.Server, name string, actions ...string)
 	if err != nil {
 		t.Fatalf("CreateAccessKey %s: %v", name, err)
 	}
-	return clientFor(srv, *key.AccessKey.AccessKeyId, *key.AccessKey.SecretAccessKey, region)
+	return key.AccessKey
 }
 
 // newKey creates a customer managed key with the default key policy (which

@@ -6,8 +6,6 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/smithy-go"
@@ -22,24 +20,8 @@ import (
 func TestSSEKeyUsableOnlyThroughSQS(t *testing.T) {
 	srv, root := setup(t)
 	const name = "through-sqs-only"
-	ic := iam.New(iam.Options{
-		Region: region, BaseEndpoint: aws.String(srv.URL()),
-		Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
-		Retryer:     aws.NopRetryer{},
-	})
-	ctx := ctxT(t)
-	if _, err := ic.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(name)}); err != nil {
-		t.Fatal(err)
-	}
 	// The identity policy allows SQS only: KMS use comes from the key policy.
-	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sqs:SendMessage","sqs:ReceiveMessage","sqs:DeleteMessage"],"Resource":"*"}]}`
-	if _, err := ic.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String("sqs"), PolicyDocument: aws.String(doc)}); err != nil {
-		t.Fatal(err)
-	}
-	ak, err := ic.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(name)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ak := newUserKey(t, srv, name, "sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage")
 	userARN := "arn:aws:iam::" + defaultAccount + ":user/" + name
 	keyID := newKey(t, srv, `{"Version":"2012-10-17","Statement":[`+
 		`{"Sid":"Admin","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::`+defaultAccount+`:root"},"Action":"kms:*","Resource":"*"},`+
@@ -47,7 +29,7 @@ func TestSSEKeyUsableOnlyThroughSQS(t *testing.T) {
 		`"Condition":{"StringEquals":{"kms:ViaService":"sqs.us-east-1.amazonaws.com"}}}]}`)
 	url := createQueue(t, root, "through-sqs", map[string]string{"KmsMasterKeyId": keyID})
 
-	user := clientFor(srv, *ak.AccessKey.AccessKeyId, *ak.AccessKey.SecretAccessKey, region)
+	user := clientFor(srv, *ak.AccessKeyId, *ak.SecretAccessKey, region)
 	for _, body := range []string{"one", "two"} {
 		if out := send(t, user, url, body); aws.ToString(out.MD5OfMessageBody) != md5Hex(body) {
 			t.Fatalf("MD5OfMessageBody %s for %q", aws.ToString(out.MD5OfMessageBody), body)
@@ -68,7 +50,7 @@ func TestSSEKeyUsableOnlyThroughSQS(t *testing.T) {
 	}
 
 	// The same principal calling KMS itself: the condition does not hold.
-	kc := kmsClient(srv, *ak.AccessKey.AccessKeyId, *ak.AccessKey.SecretAccessKey)
+	kc := kmsClient(srv, *ak.AccessKeyId, *ak.SecretAccessKey)
 	keyARN := "arn:aws:kms:us-east-1:" + defaultAccount + ":key/" + keyID
 	wantKMSDenied := func(err error, action string) {
 		t.Helper()
@@ -78,7 +60,7 @@ func TestSSEKeyUsableOnlyThroughSQS(t *testing.T) {
 			t.Fatalf("%s called directly: %v, want AccessDeniedException %q", action, err, want)
 		}
 	}
-	_, err = kc.GenerateDataKey(ctxT(t), &kms.GenerateDataKeyInput{KeyId: aws.String(keyID), KeySpec: "AES_256",
+	_, err := kc.GenerateDataKey(ctxT(t), &kms.GenerateDataKeyInput{KeyId: aws.String(keyID), KeySpec: "AES_256",
 		EncryptionContext: map[string]string{"aws:sqs:arn": queueArn(t, root, url)}})
 	wantKMSDenied(err, "kms:GenerateDataKey")
 	// A ciphertext the account's root made under the key (its policy's
